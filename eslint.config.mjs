@@ -3,7 +3,10 @@ import tseslint from 'typescript-eslint';
 
 const pure = (what) => ({
   patterns: [
-    { group: ['@duckdb/*'], message: `${what} is pure: pass data in (DuckDB lives in src/blocks/duckdb).` },
+    {
+      group: ['@duckdb/*'],
+      message: `${what} is pure: pass data in (DuckDB lives in src/blocks/duckdb).`,
+    },
   ],
   paths: [
     { name: 'node:fs', message: `${what} is pure: pass data in.` },
@@ -23,7 +26,14 @@ export default tseslint.config(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',

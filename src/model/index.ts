@@ -21,13 +21,7 @@ export {
   nanoTextToMillis,
   u64ToDecimal,
 } from './unix-nano.js';
-export {
-  bytesToHex,
-  hexToBytes,
-  isValidSpanId,
-  isValidTraceId,
-  normalizeTraceId,
-} from './hex.js';
+export { bytesToHex, hexToBytes, isValidSpanId, isValidTraceId, normalizeTraceId } from './hex.js';
 export type { ErrorCode } from './errors.js';
 export {
   InvalidRequestError,

@@ -1,0 +1,116 @@
+/**
+ * The storage engine wired together: DuckDB, the WAL, the block store, the flusher that turns the
+ * WAL into blocks, and the compactor. Opening it replays the WAL.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { BlockStore, DuckDb } from '../blocks/index.js';
+import { Compactor, type CompactorPolicy } from '../compactor/index.js';
+import { Flusher, type FlushPolicy } from '../ingest/flusher.js';
+import type { SpanBatch } from '../model/index.js';
+import { findTraceById, type TimeRangeMs, type TraceLookup } from '../query/index.js';
+import { Wal, type SyncPolicy } from '../wal/index.js';
+
+export interface StorageOptions {
+  walPath: string;
+  blocksPath: string;
+  sync: SyncPolicy;
+  syncIntervalMs: number;
+  flush: FlushPolicy;
+  compactor: CompactorPolicy;
+  duckdbMemoryLimit?: string;
+  now?: () => number;
+  log?: (msg: string) => void;
+  hooks?: StorageHooks;
+}
+
+export interface StorageHooks {
+  onBlockBuilt?: (spans: number, bytes: number, seconds: number) => void;
+  onBuildFailed?: () => void;
+  onCompaction?: (inputs: number, seconds: number) => void;
+  onCompactionFailed?: () => void;
+  onBlocksDeleted?: (reason: 'retention' | 'size' | 'compacted', count: number) => void;
+}
+
+export class Storage {
+  readonly db: DuckDb;
+  readonly wal: Wal;
+  readonly store: BlockStore;
+  readonly flusher: Flusher;
+  readonly compactor: Compactor;
+  readonly recoveredSpans: number;
+
+  private constructor(parts: {
+    db: DuckDb;
+    wal: Wal;
+    store: BlockStore;
+    flusher: Flusher;
+    compactor: Compactor;
+    recoveredSpans: number;
+  }) {
+    this.db = parts.db;
+    this.wal = parts.wal;
+    this.store = parts.store;
+    this.flusher = parts.flusher;
+    this.compactor = parts.compactor;
+    this.recoveredSpans = parts.recoveredSpans;
+  }
+
+  static async open(opts: StorageOptions): Promise<Storage> {
+    const now = opts.now ?? Date.now;
+    const log = opts.log ?? (() => undefined);
+    const tempDirectory = path.join(opts.walPath, '..', '.duckdb-tmp');
+    await mkdir(tempDirectory, { recursive: true });
+    const db = await DuckDb.open({
+      memoryLimit: opts.duckdbMemoryLimit ?? '256MB',
+      threads: 2,
+      tempDirectory,
+      connections: 4,
+    });
+    const store = new BlockStore({ dir: opts.blocksPath, now, log });
+    await store.open();
+    const late: { flusher?: Flusher } = {};
+    const wal = new Wal({
+      dir: opts.walPath,
+      sync: opts.sync,
+      syncIntervalMs: opts.syncIntervalMs,
+      now,
+      onSealed: (seg) => late.flusher?.enqueue(seg),
+    });
+    const flusher = new Flusher({ db, wal, store, now, log, ...opts.hooks }, opts.flush);
+    late.flusher = flusher;
+    const reports = await wal.recover(store.claimedSegments());
+    for (const r of reports) flusher.enqueue(r.segment);
+    const compactor = new Compactor({ db, store, now, log, ...opts.hooks }, opts.compactor);
+    const recoveredSpans = reports.reduce((n, r) => n + r.spans, 0);
+    return new Storage({ db, wal, store, flusher, compactor, recoveredSpans });
+  }
+
+  start(): void {
+    this.flusher.start();
+    this.compactor.start();
+  }
+
+  /** Appends spans; resolves once they are durable. */
+  async push(tenant: string, batch: SpanBatch): Promise<void> {
+    await this.wal.append(tenant, batch);
+  }
+
+  findTrace(tenant: string, traceId: string, range?: TimeRangeMs): Promise<TraceLookup> {
+    return findTraceById(this, tenant, traceId, range);
+  }
+
+  /** Cuts every head segment and builds it into a block. */
+  async flush(): Promise<void> {
+    await this.flusher.flushAll();
+  }
+
+  /** Makes everything acknowledged durable, finishes the running build and closes. */
+  async close(): Promise<void> {
+    await this.compactor.stop();
+    await this.flusher.stop();
+    await this.wal.close();
+    this.store.close();
+    this.db.close();
+  }
+}

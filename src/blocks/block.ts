@@ -1,0 +1,113 @@
+/**
+ * One immutable block on disk, with its bloom filter in memory. Readers hold a reference while
+ * they use the files, so that retention and compaction never delete a block under a query.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { StoredResource, StoredScope, StoredSpan } from '../wal/index.js';
+import { Bloom } from './bloom.js';
+import type { DuckDb } from './duckdb/db.js';
+import type { BlockMeta } from './meta.js';
+import {
+  BLOOM_FILE,
+  DATA_FILE,
+  findTraceSql,
+  readResourcesSql,
+  readScopesSql,
+  RESOURCES_FILE,
+  SCOPES_FILE,
+} from './schema/v1/sql.js';
+
+export class Block {
+  readonly dir: string;
+  meta: BlockMeta;
+  readonly #bloom: Bloom;
+  #refs = 0;
+  #doomed = false;
+  #deleted: Promise<void> | undefined;
+  #markDeleted: () => void = () => undefined;
+  #resources: Promise<Map<string, StoredResource>> | undefined;
+  #scopes: Promise<Map<string, StoredScope>> | undefined;
+
+  constructor(dir: string, meta: BlockMeta, bloom: Bloom) {
+    this.dir = dir;
+    this.meta = meta;
+    this.#bloom = bloom;
+  }
+
+  static async open(dir: string, meta: BlockMeta): Promise<Block> {
+    const bloom = Bloom.fromBytes(await readFile(path.join(dir, BLOOM_FILE)));
+    return new Block(dir, meta, bloom);
+  }
+
+  get id(): string {
+    return this.meta.blockID;
+  }
+
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  get dataFile(): string {
+    return this.file(DATA_FILE);
+  }
+
+  /** True when compaction or retention has retired this block: new readers must skip it. */
+  get retired(): boolean {
+    return this.#doomed;
+  }
+
+  mayContain(traceId: string): boolean {
+    return this.#bloom.mayContain(traceId);
+  }
+
+  /** Takes a reference; false when the block is retired (skip it). */
+  acquire(): boolean {
+    if (this.#doomed) return false;
+    this.#refs++;
+    return true;
+  }
+
+  release(): void {
+    this.#refs--;
+    if (this.#refs === 0 && this.#doomed) this.#removeFiles();
+  }
+
+  /** Retires the block; its files go once the last reader releases it. */
+  retire(): Promise<void> {
+    if (!this.#doomed) {
+      this.#doomed = true;
+      this.#deleted = new Promise((resolve) => (this.#markDeleted = resolve));
+      if (this.#refs === 0) this.#removeFiles();
+    }
+    return this.#deleted as Promise<void>;
+  }
+
+  #removeFiles(): void {
+    rm(this.dir, { recursive: true, force: true }).then(this.#markDeleted, this.#markDeleted);
+  }
+
+  /** The stored spans of a trace (empty when absent). The caller holds a reference. */
+  async findTrace(db: DuckDb, traceId: string): Promise<StoredSpan[]> {
+    if (!this.#bloom.mayContain(traceId)) return [];
+    return (await db.all(findTraceSql(this.dataFile, traceId))) as unknown as StoredSpan[];
+  }
+
+  resources(db: DuckDb): Promise<Map<string, StoredResource>> {
+    this.#resources ??= db.all(readResourcesSql(this.file(RESOURCES_FILE))).then((rows) => {
+      const map = new Map<string, StoredResource>();
+      for (const r of rows as unknown as StoredResource[]) map.set(r.rid, r);
+      return map;
+    });
+    return this.#resources;
+  }
+
+  scopes(db: DuckDb): Promise<Map<string, StoredScope>> {
+    this.#scopes ??= db.all(readScopesSql(this.file(SCOPES_FILE))).then((rows) => {
+      const map = new Map<string, StoredScope>();
+      for (const c of rows as unknown as StoredScope[]) map.set(c.sid, c);
+      return map;
+    });
+    return this.#scopes;
+  }
+}

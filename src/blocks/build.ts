@@ -1,0 +1,174 @@
+/**
+ * Writing blocks: from sealed WAL segments (level 0) and from other blocks (compaction). A block is
+ * written into a hidden temporary directory, synced, then renamed into place: a crash leaves either
+ * no block or a whole one.
+ */
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Block } from './block.js';
+import { Bloom } from './bloom.js';
+import type { DuckDb } from './duckdb/db.js';
+import type { BlockMeta } from './meta.js';
+import {
+  blockStatsSql,
+  BLOOM_FILE,
+  compactDictionarySql,
+  compactSpansSql,
+  DATA_FILE,
+  distinctTraceIdsSql,
+  FORMAT,
+  loadWalSql,
+  META_FILE,
+  RESOURCES_FILE,
+  SCOPES_FILE,
+  writeResourcesFromWalSql,
+  writeScopesFromWalSql,
+  writeSpansFromWalSql,
+} from './schema/v1/sql.js';
+
+export interface BuildTarget {
+  tenant: string;
+  /** The tenant's block directory: `<local.path>/<tenant>`. */
+  tenantDir: string;
+  now: () => number;
+}
+
+interface BlockOrigin {
+  level: number;
+  sources: string[];
+  compactedFrom?: string[];
+}
+
+let tableSeq = 0;
+
+/** Builds a level-0 block from WAL segment files. `sources` are their `tenant/segmentId` names. */
+export async function buildBlockFromWal(
+  db: DuckDb,
+  target: BuildTarget,
+  files: readonly string[],
+  sources: readonly string[],
+): Promise<Block> {
+  const { id, tmp } = await startBlock(target);
+  const table = `wal_${++tableSeq}`;
+  await db.withConnection(async (c) => {
+    await c.run(loadWalSql(table, files));
+    try {
+      await c.run(writeSpansFromWalSql(table, path.join(tmp, DATA_FILE)));
+      await c.run(writeResourcesFromWalSql(table, path.join(tmp, RESOURCES_FILE)));
+      await c.run(writeScopesFromWalSql(table, path.join(tmp, SCOPES_FILE)));
+    } finally {
+      await c.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+  });
+  return finishBlock(db, target, id, tmp, { level: 0, sources: [...sources] });
+}
+
+/** Merges blocks into one of level max(levels)+1, dropping duplicate spans. */
+export async function compactBlocks(
+  db: DuckDb,
+  target: BuildTarget,
+  inputs: readonly Block[],
+): Promise<Block> {
+  const { id, tmp } = await startBlock(target);
+  const files = (name: string) => inputs.map((b) => b.file(name));
+  await db.run(compactSpansSql(files(DATA_FILE), path.join(tmp, DATA_FILE)));
+  await db.run(
+    compactDictionarySql(files(RESOURCES_FILE), 'resource_id', path.join(tmp, RESOURCES_FILE)),
+  );
+  await db.run(compactDictionarySql(files(SCOPES_FILE), 'scope_id', path.join(tmp, SCOPES_FILE)));
+  const level = Math.max(...inputs.map((b) => b.meta.compactionLevel)) + 1;
+  const sources = inputs.flatMap((b) => b.meta.sources);
+  const compactedFrom = inputs.map((b) => b.id);
+  return finishBlock(db, target, id, tmp, { level, sources, compactedFrom });
+}
+
+async function startBlock(target: BuildTarget): Promise<{ id: string; tmp: string }> {
+  const id = randomUUID();
+  const tmp = path.join(target.tenantDir, `.tmp-${id}`);
+  await mkdir(tmp, { recursive: true });
+  return { id, tmp };
+}
+
+async function finishBlock(
+  db: DuckDb,
+  target: BuildTarget,
+  id: string,
+  tmp: string,
+  how: BlockOrigin,
+): Promise<Block> {
+  try {
+    const dataFile = path.join(tmp, DATA_FILE);
+    const [stats] = await db.all(blockStatsSql(dataFile));
+    const ids = await db.all(distinctTraceIdsSql(dataFile));
+    const bloom = Bloom.forCount(ids.length);
+    for (const row of ids) bloom.add(row.trace_id as string);
+    await writeFile(path.join(tmp, BLOOM_FILE), bloom.toBytes());
+    const meta = makeMeta(target, id, stats ?? {}, how);
+    meta.size = await directorySize(tmp);
+    await writeFile(path.join(tmp, META_FILE), JSON.stringify(meta, null, 2) + '\n');
+    await syncDirectory(tmp, true);
+    const dir = path.join(target.tenantDir, id);
+    await rename(tmp, dir);
+    await syncDirectory(target.tenantDir, false);
+    return new Block(dir, meta, bloom);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
+function nsToMs(v: unknown): number {
+  const t = text(v);
+  return t.length <= 6 ? 0 : Number(t.slice(0, -6));
+}
+
+function makeMeta(
+  target: BuildTarget,
+  id: string,
+  stats: Record<string, unknown>,
+  how: BlockOrigin,
+): BlockMeta {
+  const startUnixMs = nsToMs(stats.min_start);
+  const endUnixMs = nsToMs(stats.max_end);
+  return {
+    format: FORMAT,
+    blockID: id,
+    tenantID: target.tenant,
+    startTime: new Date(startUnixMs).toISOString(),
+    endTime: new Date(endUnixMs).toISOString(),
+    startUnixMs,
+    endUnixMs,
+    totalObjects: Number(stats.traces ?? 0),
+    totalSpans: Number(stats.spans ?? 0),
+    size: 0,
+    compactionLevel: how.level,
+    minTraceID: text(stats.min_trace),
+    maxTraceID: text(stats.max_trace),
+    sources: how.sources,
+    createdAt: new Date(target.now()).toISOString(),
+    ...(how.compactedFrom ? { compactedFrom: how.compactedFrom } : {}),
+  };
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await readdir(dir)) total += (await stat(path.join(dir, name))).size;
+  return total;
+}
+
+/** fsyncs a directory (and, with `files`, every file in it) so that a rename after it is durable. */
+export async function syncDirectory(dir: string, files: boolean): Promise<void> {
+  if (files) {
+    for (const name of await readdir(dir)) {
+      const fh = await open(path.join(dir, name), 'r');
+      await fh.sync().finally(() => fh.close());
+    }
+  }
+  const fh = await open(dir, 'r');
+  await fh.sync().finally(() => fh.close());
+}

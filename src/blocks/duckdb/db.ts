@@ -1,0 +1,93 @@
+/**
+ * The only place that talks to DuckDB: one embedded in-memory instance and a small pool of
+ * connections, so that a long block build never makes a trace lookup wait.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type Row = Record<string, unknown>;
+
+export interface DuckDbOptions {
+  /** DuckDB's memory_limit, e.g. '512MB'. */
+  memoryLimit: string;
+  threads: number;
+  /** Where DuckDB may spill while sorting large blocks. */
+  tempDirectory: string;
+  connections: number;
+}
+
+export class DuckDb {
+  readonly #instance: DuckDBInstance;
+  readonly #idle: DuckDBConnection[] = [];
+  readonly #waiters: Array<(c: DuckDBConnection) => void> = [];
+  #closed = false;
+
+  private constructor(instance: DuckDBInstance, conns: DuckDBConnection[]) {
+    this.#instance = instance;
+    this.#idle.push(...conns);
+  }
+
+  static async open(opts: DuckDbOptions): Promise<DuckDb> {
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: opts.memoryLimit,
+      threads: String(opts.threads),
+      temp_directory: opts.tempDirectory,
+      preserve_insertion_order: 'false',
+    });
+    const conns: DuckDBConnection[] = [];
+    for (let i = 0; i < opts.connections; i++) {
+      const c = await instance.connect();
+      await c.run('SET parquet_metadata_cache = true; SET enable_progress_bar = false;');
+      conns.push(c);
+    }
+    return new DuckDb(instance, conns);
+  }
+
+  async #acquire(): Promise<DuckDBConnection> {
+    const c = this.#idle.pop();
+    if (c) return c;
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #release(c: DuckDBConnection): void {
+    const w = this.#waiters.shift();
+    if (w) w(c);
+    else this.#idle.push(c);
+  }
+
+  /** Runs `fn` with a connection of its own (for multi-statement work such as a block build). */
+  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error('DuckDB is closed');
+    const c = await this.#acquire();
+    try {
+      return await fn(c);
+    } finally {
+      this.#release(c);
+    }
+  }
+
+  /** Runs a statement and returns its rows as JSON-safe objects (64-bit integers as strings). */
+  async all(sql: string, params?: DuckDBValue[]): Promise<Row[]> {
+    return this.withConnection(async (c) => {
+      const reader = await c.runAndReadAll(sql, params);
+      return reader.getRowObjectsJson();
+    });
+  }
+
+  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.withConnection(async (c) => {
+      await c.run(sql, params);
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const c of this.#idle) c.closeSync();
+    this.#idle.length = 0;
+    this.#instance.closeSync();
+  }
+}
+
+/** A SQL string literal; for paths and validated ids, which DuckDB needs as constants to prune. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,6 @@
+export { Block } from './block.js';
+export { Bloom } from './bloom.js';
+export { BlockStore, type BlockStoreOptions, type CompactedBlock } from './store.js';
+export { buildBlockFromWal, compactBlocks, type BuildTarget } from './build.js';
+export { DuckDb, type DuckDbOptions, type Row } from './duckdb/db.js';
+export { parseBlockMeta, type BlockMeta } from './meta.js';

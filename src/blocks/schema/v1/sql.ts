@@ -1,0 +1,172 @@
+/**
+ * Block schema v1 (docs/formats/block-v1.md): the SQL that builds, compacts and reads blocks.
+ * Only constants reach SQL text: file paths (quoted by `sqlString`) and trace ids that were
+ * validated as 32 hex characters. DuckDB needs those as constants to prune row groups.
+ */
+import { sqlString } from '../../duckdb/db.js';
+
+export const FORMAT = 'vivace1';
+
+export const DATA_FILE = 'data.parquet';
+export const RESOURCES_FILE = 'resources.parquet';
+export const SCOPES_FILE = 'scopes.parquet';
+export const BLOOM_FILE = 'bloom';
+export const META_FILE = 'meta.json';
+export const COMPACTED_META_FILE = 'meta.compacted.json';
+
+/** Rows per Parquet row group: small enough that a lookup by trace id decodes little. */
+const ROW_GROUP_SIZE = 16384;
+
+const ATTRS = 'STRUCT(k VARCHAR, t UTINYINT, s VARCHAR, i BIGINT, d DOUBLE, b BOOLEAN)[]';
+
+/** The WAL line keys and their types (docs/formats/wal-v1.md). */
+const WAL_COLUMNS = {
+  t: 'VARCHAR',
+  s: 'VARCHAR',
+  p: 'VARCHAR',
+  r: 'VARCHAR',
+  c: 'VARCHAR',
+  n: 'VARCHAR',
+  k: 'UTINYINT',
+  st: 'UBIGINT',
+  en: 'UBIGINT',
+  ts: 'VARCHAR',
+  f: 'UINTEGER',
+  sc: 'UTINYINT',
+  sm: 'VARCHAR',
+  a: ATTRS,
+  da: 'UINTEGER',
+  e: `STRUCT(t UBIGINT, n VARCHAR, a ${ATTRS}, da UINTEGER)[]`,
+  de: 'UINTEGER',
+  l: `STRUCT(t VARCHAR, s VARCHAR, ts VARCHAR, f UINTEGER, a ${ATTRS}, da UINTEGER)[]`,
+  dl: 'UINTEGER',
+  rid: 'VARCHAR',
+  sid: 'VARCHAR',
+  u: 'VARCHAR',
+  v: 'VARCHAR',
+  sv: 'VARCHAR',
+};
+
+const walColumns = `{${Object.entries(WAL_COLUMNS)
+  .map(([k, t]) => `${k}: '${t}'`)
+  .join(', ')}}`;
+
+function fileList(files: readonly string[]): string {
+  return `[${files.map(sqlString).join(', ')}]`;
+}
+
+/** Loads WAL segments into a temporary table `name`. */
+export function loadWalSql(name: string, files: readonly string[]): string {
+  return `CREATE TEMP TABLE ${name} AS SELECT * FROM read_json(${fileList(files)},
+    format = 'newline_delimited', columns = ${walColumns})`;
+}
+
+const SPAN_SELECT = `
+  w.t AS trace_id, w.s AS span_id, coalesce(w.p, '') AS parent_span_id,
+  coalesce(w.ts, '') AS trace_state, w.n AS name, w.k AS kind,
+  w.st AS start_unix_nano, CASE WHEN w.en >= w.st THEN w.en - w.st ELSE 0 END AS duration_nano,
+  coalesce(w.sc, 0) AS status_code, coalesce(w.sm, '') AS status_message, coalesce(w.f, 0) AS flags,
+  coalesce(res.sv, '') AS service_name, w.r AS resource_id, w.c AS scope_id,
+  coalesce(w.a, []) AS attrs, coalesce(w.da, 0) AS dropped_attributes_count,
+  list_transform(coalesce(w.e, []), x -> {
+    'time_since_start_nano': x.t::BIGINT - w.st::BIGINT, 'name': coalesce(x.n, ''),
+    'attrs': coalesce(x.a, []), 'dropped_attributes_count': coalesce(x.da, 0)}) AS events,
+  coalesce(w.de, 0) AS dropped_events_count,
+  list_transform(coalesce(w.l, []), x -> {
+    'trace_id': x.t, 'span_id': x.s, 'trace_state': coalesce(x.ts, ''), 'flags': coalesce(x.f, 0),
+    'attrs': coalesce(x.a, []), 'dropped_attributes_count': coalesce(x.da, 0)}) AS links,
+  coalesce(w.dl, 0) AS dropped_links_count`;
+
+function copyTo(query: string, file: string): string {
+  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
+}
+
+/** Writes the spans of loaded WAL table `name` to `file`, sorted by trace id. */
+export function writeSpansFromWalSql(name: string, file: string): string {
+  return copyTo(
+    `SELECT ${SPAN_SELECT} FROM ${name} w
+     LEFT JOIN (SELECT DISTINCT ON (rid) rid, sv FROM ${name} WHERE rid IS NOT NULL) res ON w.r = res.rid
+     WHERE w.t IS NOT NULL ORDER BY trace_id, start_unix_nano`,
+    file,
+  );
+}
+
+export function writeResourcesFromWalSql(name: string, file: string): string {
+  return copyTo(
+    `SELECT DISTINCT ON (rid) rid AS resource_id, coalesce(u, '') AS schema_url,
+       coalesce(sv, '') AS service_name, coalesce(a, []) AS attrs,
+       coalesce(da, 0) AS dropped_attributes_count
+     FROM ${name} WHERE rid IS NOT NULL ORDER BY resource_id`,
+    file,
+  );
+}
+
+export function writeScopesFromWalSql(name: string, file: string): string {
+  return copyTo(
+    `SELECT DISTINCT ON (sid) sid AS scope_id, coalesce(n, '') AS name, coalesce(v, '') AS version,
+       coalesce(u, '') AS schema_url, coalesce(a, []) AS attrs,
+       coalesce(da, 0) AS dropped_attributes_count
+     FROM ${name} WHERE sid IS NOT NULL ORDER BY scope_id`,
+    file,
+  );
+}
+
+/** Merges blocks' spans into `file`, dropping duplicate spans (same trace, span id and kind). */
+export function compactSpansSql(inputs: readonly string[], file: string): string {
+  return copyTo(
+    `SELECT * FROM (SELECT DISTINCT ON (trace_id, span_id, kind) *
+       FROM read_parquet(${fileList(inputs)}) ORDER BY trace_id, span_id, kind, start_unix_nano)
+     ORDER BY trace_id, start_unix_nano`,
+    file,
+  );
+}
+
+/** Merges resource or scope tables, keeping one row per id. */
+export function compactDictionarySql(
+  inputs: readonly string[],
+  idColumn: 'resource_id' | 'scope_id',
+  file: string,
+): string {
+  return copyTo(
+    `SELECT DISTINCT ON (${idColumn}) * FROM read_parquet(${fileList(inputs)}) ORDER BY ${idColumn}`,
+    file,
+  );
+}
+
+/** Counts and time range of a written data file. */
+export function blockStatsSql(file: string): string {
+  return `SELECT count(*) AS spans, count(DISTINCT trace_id) AS traces,
+      min(start_unix_nano) AS min_start, max(start_unix_nano + duration_nano) AS max_end,
+      min(trace_id) AS min_trace, max(trace_id) AS max_trace
+    FROM read_parquet(${sqlString(file)})`;
+}
+
+export function distinctTraceIdsSql(file: string): string {
+  return `SELECT DISTINCT trace_id FROM read_parquet(${sqlString(file)})`;
+}
+
+/** The spans of one trace, as WAL line objects (see `StoredSpan`). `traceId` must be validated hex. */
+export function findTraceSql(file: string, traceId: string): string {
+  if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
+  return `SELECT trace_id AS t, span_id AS s, parent_span_id AS p, resource_id AS r, scope_id AS c,
+      name AS n, kind AS k, start_unix_nano AS st, start_unix_nano + duration_nano AS en,
+      trace_state AS ts, flags AS f, status_code AS sc, status_message AS sm, attrs AS a,
+      dropped_attributes_count AS da,
+      list_transform(events, x -> {'t': (start_unix_nano::HUGEINT + x.time_since_start_nano)::UBIGINT,
+        'n': x.name, 'a': x.attrs, 'da': x.dropped_attributes_count}) AS e,
+      dropped_events_count AS de,
+      list_transform(links, x -> {'t': x.trace_id, 's': x.span_id, 'ts': x.trace_state, 'f': x.flags,
+        'a': x.attrs, 'da': x.dropped_attributes_count}) AS l,
+      dropped_links_count AS dl
+    FROM read_parquet(${sqlString(file)}) WHERE trace_id = '${traceId}'`;
+}
+
+export function readResourcesSql(file: string): string {
+  return `SELECT resource_id AS rid, schema_url AS u, attrs AS a, dropped_attributes_count AS da,
+      service_name AS sv FROM read_parquet(${sqlString(file)})`;
+}
+
+export function readScopesSql(file: string): string {
+  return `SELECT scope_id AS sid, name AS n, version AS v, schema_url AS u, attrs AS a,
+      dropped_attributes_count AS da FROM read_parquet(${sqlString(file)})`;
+}

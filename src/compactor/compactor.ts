@@ -1,0 +1,143 @@
+/**
+ * Runs compaction and retention every cycle: merges small blocks of one time window (bringing the
+ * spans of a trace together and dropping duplicates), then deletes what retention says.
+ */
+import { compactBlocks, type Block, type BlockStore, type DuckDb } from '../blocks/index.js';
+import {
+  DEFAULT_INPUTS,
+  planCompaction,
+  planRetention,
+  type CompactionPolicy,
+  type RetentionPolicy,
+} from './plan.js';
+
+export interface CompactorPolicy extends RetentionPolicy {
+  windowMs: number;
+  maxBlockBytes: number;
+  cycleMs: number;
+  /** Stop starting new jobs in a cycle after this long. */
+  maxTimePerTenantMs?: number;
+}
+
+export interface CompactorDeps {
+  db: DuckDb;
+  store: BlockStore;
+  now: () => number;
+  log: (msg: string) => void;
+  onCompaction?: (inputs: number, seconds: number) => void;
+  onCompactionFailed?: () => void;
+  onBlocksDeleted?: (reason: 'retention' | 'size' | 'compacted', count: number) => void;
+}
+
+export class Compactor {
+  readonly #deps: CompactorDeps;
+  readonly #policy: CompactorPolicy;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(deps: CompactorDeps, policy: CompactorPolicy) {
+    this.#deps = deps;
+    this.#policy = policy;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.runCycle(), this.#policy.cycleMs);
+    this.#timer.unref();
+  }
+
+  /** One cycle for every tenant (concurrent calls share the running cycle). */
+  runCycle(): Promise<void> {
+    this.#running ??= this.#cycle().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #cycle(): Promise<void> {
+    for (const tenant of this.#deps.store.tenants()) {
+      if (this.#stopped) return;
+      await this.#compactTenant(tenant);
+      this.#retain(tenant);
+    }
+  }
+
+  async #compactTenant(tenant: string): Promise<void> {
+    const { store, now } = this.#deps;
+    const deadline = now() + (this.#policy.maxTimePerTenantMs ?? 5 * 60_000);
+    const policy: CompactionPolicy = {
+      windowMs: this.#policy.windowMs,
+      maxBlockBytes: this.#policy.maxBlockBytes,
+      ...DEFAULT_INPUTS,
+    };
+    while (!this.#stopped && now() < deadline) {
+      const blocks = store.blocks(tenant);
+      const ids = planCompaction(
+        blocks.map((b) => b.meta),
+        now(),
+        policy,
+      );
+      if (ids.length === 0) return;
+      const inputs = ids.map((id) => blocks.find((b) => b.id === id) as Block);
+      if (!(await this.#runJob(tenant, inputs))) return;
+    }
+  }
+
+  async #runJob(tenant: string, inputs: Block[]): Promise<boolean> {
+    const { db, store, now } = this.#deps;
+    const held = inputs.filter((b) => b.acquire());
+    if (held.length !== inputs.length) {
+      for (const b of held) b.release();
+      return false;
+    }
+    const started = performance.now();
+    try {
+      const out = await compactBlocks(
+        db,
+        { tenant, tenantDir: store.tenantDir(tenant), now },
+        inputs,
+      );
+      store.add(tenant, out);
+      await store.markCompacted(tenant, inputs);
+      this.#deps.onCompaction?.(inputs.length, (performance.now() - started) / 1000);
+      return true;
+    } catch (err) {
+      this.#deps.log(`compaction of ${inputs.length} blocks failed: ${(err as Error).message}`);
+      this.#deps.onCompactionFailed?.();
+      return false;
+    } finally {
+      for (const b of held) b.release();
+    }
+  }
+
+  #retain(tenant: string): void {
+    const { store, now } = this.#deps;
+    const live = store.blocks(tenant);
+    const compacted = store.compactedBlocks(tenant);
+    const plan = planRetention(
+      {
+        live: live.map((b) => b.meta),
+        compacted: compacted.map((c) => ({ meta: c.block.meta, compactedAtMs: c.compactedAtMs })),
+      },
+      now(),
+      this.#policy,
+    );
+    const byId = new Map<string, Block>();
+    for (const b of live) byId.set(b.id, b);
+    for (const c of compacted) byId.set(c.block.id, c.block);
+    const del = (ids: string[], reason: 'retention' | 'size' | 'compacted'): void => {
+      for (const id of ids) {
+        const block = byId.get(id);
+        if (block) void store.delete(tenant, block);
+      }
+      if (ids.length > 0) this.#deps.onBlocksDeleted?.(reason, ids.length);
+    };
+    del(plan.expired, 'retention');
+    del(plan.purged, 'compacted');
+    del(plan.evicted, 'size');
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#running;
+  }
+}

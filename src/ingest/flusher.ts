@@ -1,0 +1,152 @@
+/**
+ * Turns the WAL into blocks: decides when the head segment is cut (size, age, idleness) and builds
+ * sealed segments into level-0 blocks, one build at a time.
+ */
+import { rm } from 'node:fs/promises';
+import type { BlockStore, DuckDb } from '../blocks/index.js';
+import { buildBlockFromWal } from '../blocks/index.js';
+import { StorageError } from '../model/index.js';
+import type { Segment, Wal } from '../wal/index.js';
+
+export interface FlushPolicy {
+  maxBlockBytes: number;
+  maxBlockDurationMs: number;
+  traceIdlePeriodMs: number;
+  /** How often the cut rules are checked. */
+  checkPeriodMs: number;
+}
+
+export interface FlusherDeps {
+  db: DuckDb;
+  wal: Wal;
+  store: BlockStore;
+  now: () => number;
+  log: (msg: string) => void;
+  onBlockBuilt?: (spans: number, bytes: number, seconds: number) => void;
+  onBuildFailed?: () => void;
+}
+
+export class Flusher {
+  readonly #deps: FlusherDeps;
+  readonly #policy: FlushPolicy;
+  readonly #queue: Segment[] = [];
+  #building: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(deps: FlusherDeps, policy: FlushPolicy) {
+    this.#deps = deps;
+    this.#policy = policy;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.checkCuts(), this.#policy.checkPeriodMs);
+    this.#timer.unref();
+  }
+
+  /** Sealed segments waiting for a build (for backpressure). */
+  get backlog(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues a sealed segment for building. */
+  enqueue(seg: Segment): void {
+    this.#queue.push(seg);
+    this.#building ??= this.#buildLoop();
+  }
+
+  /** Cuts every tenant's head segment that has reached a limit. */
+  async checkCuts(): Promise<void> {
+    if (this.#queue.length > 0) this.#building ??= this.#buildLoop();
+    const now = this.#deps.now();
+    for (const tenant of this.#deps.wal.tenants()) {
+      const t = await this.#deps.wal.get(tenant);
+      if (t === undefined) continue;
+      const seg = t.active;
+      if (seg.spanCount === 0) continue;
+      if (
+        seg.size >= this.#policy.maxBlockBytes ||
+        now - seg.createdAtMs >= this.#policy.maxBlockDurationMs ||
+        now - seg.lastAppendMs >= this.#policy.traceIdlePeriodMs
+      ) {
+        await t.cut();
+      }
+    }
+  }
+
+  /** Cuts every head segment and waits until all of them are blocks (`/flush`). */
+  async flushAll(): Promise<void> {
+    for (const tenant of this.#deps.wal.tenants()) {
+      const t = await this.#deps.wal.get(tenant);
+      await t?.drain();
+      await t?.cut();
+      await t?.drain();
+    }
+    await this.idle();
+    if (this.#queue.length > 0) throw new StorageError('building blocks failed; see the log');
+  }
+
+  /** Waits until no segment is queued or being built. */
+  async idle(): Promise<void> {
+    while (this.#building) await this.#building;
+  }
+
+  async #buildLoop(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 && !this.#stopped) {
+        const group = this.#takeGroup();
+        if (!(await this.#build(group))) break; // retried at the next check
+      }
+    } finally {
+      this.#building = undefined;
+    }
+  }
+
+  /** The oldest queued segment and the others of its tenant, up to max_block_bytes in all. */
+  #takeGroup(): Segment[] {
+    const first = this.#queue[0] as Segment;
+    const group: Segment[] = [];
+    let bytes = 0;
+    for (const seg of [...this.#queue]) {
+      if (seg.tenant !== first.tenant) continue;
+      if (group.length > 0 && bytes + seg.size > this.#policy.maxBlockBytes) break;
+      group.push(seg);
+      bytes += seg.size;
+      this.#queue.splice(this.#queue.indexOf(seg), 1);
+    }
+    return group;
+  }
+
+  async #build(group: Segment[]): Promise<boolean> {
+    const { db, store, wal, now } = this.#deps;
+    const tenant = (group[0] as Segment).tenant;
+    const started = performance.now();
+    try {
+      const block = await buildBlockFromWal(
+        db,
+        { tenant, tenantDir: store.tenantDir(tenant), now },
+        group.map((s) => s.path),
+        group.map((s) => `${tenant}/${s.id}`),
+      );
+      store.add(tenant, block);
+      const t = await wal.get(tenant);
+      for (const seg of group) await t?.remove(seg, (f) => rm(f, { force: true }));
+      const seconds = (performance.now() - started) / 1000;
+      this.#deps.onBlockBuilt?.(block.meta.totalSpans, block.meta.size, seconds);
+      return true;
+    } catch (err) {
+      this.#deps.log(
+        `block build for tenant ${tenant} failed, will retry: ${(err as Error).message}`,
+      );
+      this.#deps.onBuildFailed?.();
+      this.#queue.unshift(...group);
+      return false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#stopped = true;
+    await this.idle();
+  }
+}

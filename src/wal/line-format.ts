@@ -1,0 +1,300 @@
+/**
+ * WAL v1 line format (docs/formats/wal-v1.md): span batches to NDJSON lines and back. Pure.
+ * The same line objects come back from Parquet blocks (the block schema aliases its columns to
+ * these keys), so one decoder rebuilds spans from both.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  AnyValue,
+  KeyValue,
+  Resource,
+  Scope,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  StatusCode,
+} from '../model/index.js';
+import { serviceNameOf } from '../model/index.js';
+
+/** Attribute value types as stored (WAL `t`, Parquet `attrs.t`). */
+export const ValueType = {
+  empty: 0,
+  string: 1,
+  int: 2,
+  double: 3,
+  bool: 4,
+  bytes: 5,
+  array: 6,
+  kvlist: 7,
+} as const;
+
+const q = JSON.stringify;
+
+function doubleText(d: number): string {
+  return Number.isFinite(d) ? String(d) : q(String(d));
+}
+
+function valueFields(v: AnyValue): string {
+  switch (v.type) {
+    case 'string':
+      return `"t":1,"s":${q(v.value)}`;
+    case 'int':
+      return `"t":2,"i":"${v.value}"`;
+    case 'double':
+      return `"t":3,"d":${doubleText(v.value)}`;
+    case 'bool':
+      return `"t":4,"b":${v.value}`;
+    case 'bytes':
+      return `"t":5,"s":"${Buffer.from(v.value).toString('base64')}"`;
+    case 'array':
+      return `"t":6,"s":${q('[' + v.value.map((e) => '{' + valueFields(e) + '}').join(',') + ']')}`;
+    case 'kvlist':
+      return `"t":7,"s":${q(encodeAttrs(v.value))}`;
+    case 'empty':
+      return '"t":0';
+  }
+}
+
+/** JSON text of an attribute list in the stored form. */
+export function encodeAttrs(attrs: readonly KeyValue[]): string {
+  if (attrs.length === 0) return '[]';
+  let out = '[';
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i] as KeyValue;
+    if (i > 0) out += ',';
+    out += `{"k":${q(a.key)},${valueFields(a.value)}}`;
+  }
+  return out + ']';
+}
+
+function encodeEvents(events: readonly SpanEvent[]): string {
+  let out = '[';
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as SpanEvent;
+    if (i > 0) out += ',';
+    out += `{"t":"${e.timeUnixNano}","n":${q(e.name)}`;
+    if (e.attributes.length > 0) out += `,"a":${encodeAttrs(e.attributes)}`;
+    if (e.droppedAttributesCount) out += `,"da":${e.droppedAttributesCount}`;
+    out += '}';
+  }
+  return out + ']';
+}
+
+function encodeLinks(links: readonly SpanLink[]): string {
+  let out = '[';
+  for (let i = 0; i < links.length; i++) {
+    const l = links[i] as SpanLink;
+    if (i > 0) out += ',';
+    out += `{"t":"${l.traceId}","s":"${l.spanId}"`;
+    if (l.traceState) out += `,"ts":${q(l.traceState)}`;
+    if (l.flags) out += `,"f":${l.flags}`;
+    if (l.attributes.length > 0) out += `,"a":${encodeAttrs(l.attributes)}`;
+    if (l.droppedAttributesCount) out += `,"da":${l.droppedAttributesCount}`;
+    out += '}';
+  }
+  return out + ']';
+}
+
+/** One span line (with its trailing newline). `resourceId`/`scopeId` come from the resource and scope lines. */
+export function encodeSpanLine(s: Span, resourceId: string, scopeId: string): string {
+  let out = `{"t":"${s.traceId}","s":"${s.spanId}"`;
+  if (s.parentSpanId) out += `,"p":"${s.parentSpanId}"`;
+  out += `,"r":"${resourceId}","c":"${scopeId}","n":${q(s.name)},"k":${s.kind},"st":"${s.startTimeUnixNano}","en":"${s.endTimeUnixNano}"`;
+  if (s.traceState) out += `,"ts":${q(s.traceState)}`;
+  if (s.flags) out += `,"f":${s.flags}`;
+  if (s.statusCode) out += `,"sc":${s.statusCode}`;
+  if (s.statusMessage) out += `,"sm":${q(s.statusMessage)}`;
+  if (s.attributes.length > 0) out += `,"a":${encodeAttrs(s.attributes)}`;
+  if (s.droppedAttributesCount) out += `,"da":${s.droppedAttributesCount}`;
+  if (s.events.length > 0) out += `,"e":${encodeEvents(s.events)}`;
+  if (s.droppedEventsCount) out += `,"de":${s.droppedEventsCount}`;
+  if (s.links.length > 0) out += `,"l":${encodeLinks(s.links)}`;
+  if (s.droppedLinksCount) out += `,"dl":${s.droppedLinksCount}`;
+  return out + '}\n';
+}
+
+function contentId(body: string): string {
+  return createHash('sha1').update(body).digest('hex').slice(0, 16);
+}
+
+/** A resource line's id and text. */
+export function encodeResourceLine(
+  resource: Resource,
+  schemaUrl: string,
+): { id: string; line: string } {
+  let body = `"u":${q(schemaUrl)},"a":${encodeAttrs(resource.attributes)}`;
+  if (resource.droppedAttributesCount) body += `,"da":${resource.droppedAttributesCount}`;
+  body += `,"sv":${q(serviceNameOf(resource))}`;
+  const id = contentId('R' + body);
+  return { id, line: `{"rid":"${id}",${body}}\n` };
+}
+
+/** A scope line's id and text. */
+export function encodeScopeLine(scope: Scope, schemaUrl: string): { id: string; line: string } {
+  let body = `"n":${q(scope.name)},"v":${q(scope.version)},"u":${q(schemaUrl)},"a":${encodeAttrs(scope.attributes)}`;
+  if (scope.droppedAttributesCount) body += `,"da":${scope.droppedAttributesCount}`;
+  const id = contentId('C' + body);
+  return { id, line: `{"sid":"${id}",${body}}\n` };
+}
+
+// ---- decoding (line objects from the WAL or from a block) ----
+
+/** A stored attribute as parsed from a line or read from Parquet (nulls for absent fields). */
+export interface StoredAttr {
+  k?: string | null;
+  t: number;
+  s?: string | null;
+  i?: string | number | null;
+  d?: number | string | null;
+  b?: boolean | null;
+}
+
+export interface StoredEvent {
+  t: string;
+  n?: string | null;
+  a?: StoredAttr[] | null;
+  da?: number | null;
+}
+
+export interface StoredLink {
+  t: string;
+  s: string;
+  ts?: string | null;
+  f?: number | null;
+  a?: StoredAttr[] | null;
+  da?: number | null;
+}
+
+export interface StoredSpan {
+  t: string;
+  s: string;
+  p?: string | null;
+  r: string;
+  c: string;
+  n: string;
+  k: number;
+  st: string;
+  en: string;
+  ts?: string | null;
+  f?: number | null;
+  sc?: number | null;
+  sm?: string | null;
+  a?: StoredAttr[] | null;
+  da?: number | null;
+  e?: StoredEvent[] | null;
+  de?: number | null;
+  l?: StoredLink[] | null;
+  dl?: number | null;
+}
+
+export interface StoredResource {
+  rid: string;
+  u?: string | null;
+  a?: StoredAttr[] | null;
+  da?: number | null;
+  sv?: string | null;
+}
+
+export interface StoredScope {
+  sid: string;
+  n?: string | null;
+  v?: string | null;
+  u?: string | null;
+  a?: StoredAttr[] | null;
+  da?: number | null;
+}
+
+function decodeDouble(d: number | string | null | undefined): number {
+  if (typeof d === 'number') return d;
+  return d === null || d === undefined ? 0 : Number(d);
+}
+
+function decodeValue(a: StoredAttr): AnyValue {
+  switch (a.t) {
+    case 1:
+      return { type: 'string', value: a.s ?? '' };
+    case 2:
+      return { type: 'int', value: String(a.i ?? '0') };
+    case 3:
+      return { type: 'double', value: decodeDouble(a.d) };
+    case 4:
+      return { type: 'bool', value: a.b === true };
+    case 5:
+      return { type: 'bytes', value: new Uint8Array(Buffer.from(a.s ?? '', 'base64')) };
+    case 6:
+      return { type: 'array', value: (JSON.parse(a.s ?? '[]') as StoredAttr[]).map(decodeValue) };
+    case 7:
+      return { type: 'kvlist', value: decodeAttrs(JSON.parse(a.s ?? '[]') as StoredAttr[]) };
+    default:
+      return { type: 'empty' };
+  }
+}
+
+/** Attributes from their stored form. */
+export function decodeAttrs(attrs: readonly StoredAttr[] | null | undefined): KeyValue[] {
+  if (!attrs) return [];
+  return attrs.map((a) => ({ key: a.k ?? '', value: decodeValue(a) }));
+}
+
+function decodeEvent(e: StoredEvent): SpanEvent {
+  return {
+    timeUnixNano: String(e.t),
+    name: e.n ?? '',
+    attributes: decodeAttrs(e.a),
+    droppedAttributesCount: e.da ?? 0,
+  };
+}
+
+function decodeLink(l: StoredLink): SpanLink {
+  return {
+    traceId: l.t,
+    spanId: l.s,
+    traceState: l.ts ?? '',
+    attributes: decodeAttrs(l.a),
+    droppedAttributesCount: l.da ?? 0,
+    flags: l.f ?? 0,
+  };
+}
+
+/** A model span from its stored form. */
+export function decodeSpan(s: StoredSpan): Span {
+  return {
+    traceId: s.t,
+    spanId: s.s,
+    parentSpanId: s.p ?? '',
+    traceState: s.ts ?? '',
+    name: s.n,
+    kind: s.k as SpanKind,
+    startTimeUnixNano: String(s.st),
+    endTimeUnixNano: String(s.en),
+    attributes: decodeAttrs(s.a),
+    droppedAttributesCount: s.da ?? 0,
+    events: (s.e ?? []).map(decodeEvent),
+    droppedEventsCount: s.de ?? 0,
+    links: (s.l ?? []).map(decodeLink),
+    droppedLinksCount: s.dl ?? 0,
+    statusCode: (s.sc ?? 0) as StatusCode,
+    statusMessage: s.sm ?? '',
+    flags: s.f ?? 0,
+  };
+}
+
+export function decodeResource(r: StoredResource): { resource: Resource; schemaUrl: string } {
+  return {
+    resource: { attributes: decodeAttrs(r.a), droppedAttributesCount: r.da ?? 0 },
+    schemaUrl: r.u ?? '',
+  };
+}
+
+export function decodeScope(c: StoredScope): { scope: Scope; schemaUrl: string } {
+  return {
+    scope: {
+      name: c.n ?? '',
+      version: c.v ?? '',
+      attributes: decodeAttrs(c.a),
+      droppedAttributesCount: c.da ?? 0,
+    },
+    schemaUrl: c.u ?? '',
+  };
+}
