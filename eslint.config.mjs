@@ -66,7 +66,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/receivers/**/!(*http|*grpc|*server).ts'],
+    files: ['src/receivers/**/!(*http*|*grpc*|*server*).ts'],
     ignores: ['src/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', pure('decoders')] },
   },

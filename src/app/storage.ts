@@ -100,6 +100,19 @@ export class Storage {
     return findTraceById(this, tenant, traceId, range);
   }
 
+  /** Bytes and count of WAL segments still holding data that is not in a block. */
+  walBytes(): number {
+    return this.#liveSegments().reduce((n, s) => n + s.size, 0);
+  }
+
+  walSegments(): number {
+    return this.#liveSegments().filter((s) => s.spanCount > 0).length;
+  }
+
+  #liveSegments() {
+    return this.wal.tenants().flatMap((t) => this.wal.liveSegmentsNow(t));
+  }
+
   /** Cuts every head segment and builds it into a block. */
   async flush(): Promise<void> {
     await this.flusher.flushAll();

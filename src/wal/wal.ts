@@ -22,6 +22,7 @@ export interface WalOptions {
 export class Wal {
   readonly #opts: WalOptions;
   readonly #tenants = new Map<string, Promise<TenantWal>>();
+  readonly #ready = new Map<string, TenantWal>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(opts: WalOptions) {
@@ -73,7 +74,10 @@ export class Wal {
         }),
       );
       this.#tenants.set(tenant, t);
-      t.catch(() => this.#tenants.delete(tenant));
+      t.then(
+        (w) => this.#ready.set(tenant, w),
+        () => this.#tenants.delete(tenant),
+      );
     }
     return t;
   }
@@ -99,6 +103,11 @@ export class Wal {
     return t ? (await t).live : [];
   }
 
+  /** Live segments of tenants whose WAL is open (synchronous, for metrics). */
+  liveSegmentsNow(tenant: string): readonly Segment[] {
+    return this.#ready.get(tenant)?.live ?? [];
+  }
+
   async #syncAll(): Promise<void> {
     for (const t of this.#tenants.values()) await (await t).syncPending().catch(() => undefined);
   }
@@ -112,5 +121,6 @@ export class Wal {
     if (this.#timer) clearInterval(this.#timer);
     for (const t of this.#tenants.values()) await (await t).close();
     this.#tenants.clear();
+    this.#ready.clear();
   }
 }

@@ -1,0 +1,62 @@
+/** A small router over node:http: exact paths and `:param` segments, per method. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Route pattern, for metrics (`/api/traces/:id`). */
+  route: string;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+interface Route {
+  methods: readonly string[];
+  pattern: string;
+  parts: readonly string[];
+  handler: Handler;
+}
+
+export class Router {
+  readonly #routes: Route[] = [];
+
+  add(methods: readonly string[], pattern: string, handler: Handler): this {
+    this.#routes.push({ methods, pattern, parts: pattern.split('/'), handler });
+    return this;
+  }
+
+  /** The route and parameters for a path; `methodAllowed` is false when only the method is wrong. */
+  match(method: string, path: string) {
+    const segs = path.split('/');
+    let pathMatched = false;
+    for (const r of this.#routes) {
+      const params = matchParts(r.parts, segs);
+      if (params === undefined) continue;
+      pathMatched = true;
+      if (r.methods.includes(method)) return { route: r, params, methodAllowed: true };
+    }
+    return { route: undefined, params: {}, methodAllowed: !pathMatched };
+  }
+}
+
+function matchParts(
+  parts: readonly string[],
+  segs: readonly string[],
+): Record<string, string> | undefined {
+  if (parts.length !== segs.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as string;
+    const s = segs[i] as string;
+    if (p.startsWith(':')) {
+      try {
+        params[p.slice(1)] = decodeURIComponent(s);
+      } catch {
+        return undefined;
+      }
+    } else if (p !== s) return undefined;
+  }
+  return params;
+}

@@ -1,0 +1,100 @@
+/**
+ * The Tempo-compatible HTTP API (port 3200): trace by id, readiness, echo, build info, metrics
+ * and flush. Errors are plain text with the status from `api/errors.ts`, as Tempo's.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mapError } from '../errors.js';
+import { resolveTenant } from '../../receivers/tenant.js';
+import type { Histogram } from '../../telemetry/index.js';
+import { Router, type RequestContext } from './router.js';
+import { traceV1, traceV2, type TraceFinder } from './trace-routes.js';
+
+export interface BuildInfo {
+  version: string;
+  revision: string;
+  branch: string;
+  buildDate: string;
+  buildUser: string;
+  goVersion: string;
+}
+
+export interface ApiDeps {
+  traces: TraceFinder;
+  multitenancy: boolean;
+  /** Prometheus text of the process's metrics. */
+  metricsText: () => string;
+  /** Undefined when ready, else why not. */
+  notReady: () => string | undefined;
+  flush: () => Promise<void>;
+  buildInfo: BuildInfo;
+  requestDuration: Histogram;
+  log: (msg: string, err?: unknown) => void;
+}
+
+function text(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+) {
+  res.writeHead(status, { 'Content-Type': type });
+  res.end(body);
+}
+
+function tenantOf(ctx: RequestContext, deps: ApiDeps): string {
+  const h = ctx.req.headers['x-scope-orgid'];
+  return resolveTenant(deps.multitenancy, Array.isArray(h) ? h[0] : h);
+}
+
+export function buildRouter(deps: ApiDeps): Router {
+  const get = ['GET', 'HEAD'];
+  return new Router()
+    .add(get, '/api/traces/:id', (ctx) => traceV1(ctx, deps.traces, tenantOf(ctx, deps)))
+    .add(get, '/api/v2/traces/:id', (ctx) => traceV2(ctx, deps.traces, tenantOf(ctx, deps)))
+    .add(get, '/api/echo', (ctx) => text(ctx.res, 200, 'echo'))
+    .add(get, '/api/status/buildinfo', (ctx) =>
+      text(ctx.res, 200, JSON.stringify(deps.buildInfo), 'application/json'),
+    )
+    .add(get, '/ready', (ctx) => {
+      const why = deps.notReady();
+      text(ctx.res, why === undefined ? 200 : 503, why === undefined ? 'ready\n' : `${why}\n`);
+    })
+    .add(get, '/metrics', (ctx) =>
+      text(ctx.res, 200, deps.metricsText(), 'text/plain; version=0.0.4; charset=utf-8'),
+    )
+    .add(['GET', 'POST'], '/flush', async (ctx) => {
+      await deps.flush();
+      ctx.res.writeHead(204);
+      ctx.res.end();
+    });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, router: Router, deps: ApiDeps) {
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const { route, params, methodAllowed } = router.match(req.method ?? 'GET', url.pathname);
+  const routeName = route?.pattern ?? 'other';
+  try {
+    if (route === undefined) {
+      if (methodAllowed) text(res, 404, `404 page not found\n`);
+      else text(res, 405, `method ${req.method} not allowed\n`);
+    } else {
+      await route.handler({ req, res, params, query: url.searchParams, route: routeName });
+    }
+  } catch (err) {
+    const m = mapError(err);
+    if (m.unexpected) deps.log(`${req.method} ${url.pathname} failed`, err);
+    if (!res.headersSent) text(res, m.httpStatus, m.message + '\n');
+    else res.destroy();
+  }
+  deps.requestDuration.observe(
+    { method: req.method ?? '', route: routeName, status_code: String(res.statusCode) },
+    (performance.now() - started) / 1000,
+  );
+}
+
+/** Creates (but does not start) the API server. */
+export function createApiServer(deps: ApiDeps): Server {
+  const router = buildRouter(deps);
+  return createServer((req, res) => void handle(req, res, router, deps));
+}

@@ -1,0 +1,102 @@
+/** Vivace's own metrics, with Tempo's names where Tempo has the same thing. */
+import type { DistributorMetrics } from '../ingest/index.js';
+import { Registry, type Histogram } from '../telemetry/index.js';
+import type { StorageHooks, Storage } from './storage.js';
+
+export interface SelfMetrics {
+  registry: Registry;
+  distributor: DistributorMetrics;
+  storageHooks: StorageHooks;
+  requestDuration: Histogram;
+  /** Registers the gauges that read storage state at scrape time. */
+  watchStorage(storage: Storage): void;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createSelfMetrics(): SelfMetrics {
+  const r = new Registry();
+  const spans = r.counter('tempo_distributor_spans_received_total', 'Spans accepted.', [
+    'tenant',
+    'receiver',
+  ]);
+  const bytes = r.counter('tempo_distributor_bytes_received_total', 'Request bytes received.', [
+    'tenant',
+  ]);
+  const discarded = r.counter('tempo_discarded_spans_total', 'Spans refused, by reason.', [
+    'tenant',
+    'reason',
+  ]);
+  const built = r.counter('vivace_blocks_built_total', 'Blocks built from the WAL.');
+  const buildFailed = r.counter(
+    'vivace_block_build_failures_total',
+    'Failed block builds (retried).',
+  );
+  const buildSeconds = r.histogram(
+    'vivace_block_build_duration_seconds',
+    'Time to build a block.',
+    [],
+    LATENCY_BUCKETS,
+  );
+  const compactions = r.counter('tempodb_compaction_blocks_total', 'Blocks compacted away.', [
+    'level',
+  ]);
+  const compactionFailed = r.counter('vivace_compaction_failures_total', 'Failed compaction jobs.');
+  const deleted = r.counter('vivace_blocks_deleted_total', 'Blocks deleted, by reason.', [
+    'reason',
+  ]);
+  const requestDuration = r.histogram(
+    'tempo_request_duration_seconds',
+    'Time to answer an HTTP request.',
+    ['method', 'route', 'status_code'],
+    LATENCY_BUCKETS,
+  );
+  return {
+    registry: r,
+    requestDuration,
+    distributor: {
+      received: (tenant, receiver, n, b) => {
+        spans.inc({ tenant, receiver }, n);
+        bytes.inc({ tenant }, b);
+      },
+      discarded: (tenant, reason, n) => discarded.inc({ tenant, reason }, n),
+    },
+    storageHooks: {
+      onBlockBuilt: (_spans, _bytes, seconds) => {
+        built.inc();
+        buildSeconds.observe({}, seconds);
+      },
+      onBuildFailed: () => buildFailed.inc(),
+      onCompaction: (inputs) => compactions.inc({ level: 'any' }, inputs),
+      onCompactionFailed: () => compactionFailed.inc(),
+      onBlocksDeleted: (reason, count) => deleted.inc({ reason }, count),
+    },
+    watchStorage: (storage) => watchStorage(r, storage),
+  };
+}
+
+function watchStorage(r: Registry, storage: Storage): void {
+  r.gauge('vivace_blocks', 'Live blocks, by tenant.', ['tenant'], () =>
+    storage.store
+      .tenants()
+      .map((tenant) => ({ labels: { tenant }, value: storage.store.blocks(tenant).length })),
+  );
+  r.gauge('vivace_blocks_bytes', 'Bytes of all blocks on disk (live and compacted).', [], () => [
+    { value: storage.store.totalBytes() },
+  ]);
+  r.gauge('vivace_blocks_spans', 'Spans in live blocks, by tenant.', ['tenant'], () =>
+    storage.store.tenants().map((tenant) => ({
+      labels: { tenant },
+      value: storage.store.blocks(tenant).reduce((n, b) => n + b.meta.totalSpans, 0),
+    })),
+  );
+  r.gauge('vivace_wal_bytes', 'Bytes in WAL segments not yet in blocks.', [], () => [
+    { value: storage.walBytes() },
+  ]);
+  r.gauge('vivace_wal_segments', 'WAL segments not yet in blocks.', [], () => [
+    { value: storage.walSegments() },
+  ]);
+  r.gauge('vivace_block_build_backlog', 'Sealed WAL segments waiting to become blocks.', [], () => [
+    { value: storage.flusher.backlog },
+  ]);
+}

@@ -1,0 +1,186 @@
+/**
+ * The whole process: storage, the distributor, the receivers, the API and the UI server, started
+ * in dependency order and stopped in reverse (listeners first, then the WAL is synced).
+ */
+import type { Server } from 'node:http';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import { createApiServer, type BuildInfo } from '../api/index.js';
+import { Distributor } from '../ingest/index.js';
+import { bindGrpc, createOtlpGrpcServer, createOtlpHttpServer } from '../receivers/otlp/index.js';
+import type { VivaceConfig } from './config/index.js';
+import type { Logger } from './log.js';
+import { createSelfMetrics } from './self-metrics.js';
+import { Storage } from './storage.js';
+import { createUiServer } from './ui-server.js';
+import { VERSION } from './version.js';
+
+export interface RunningVivace {
+  /** Bound ports by listener name (`api`, `otlp_http`, `otlp_grpc`, `ui`). */
+  ports: Record<string, number>;
+  storage: Storage;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  now?: () => number;
+}
+
+const BUILD_INFO: BuildInfo = {
+  // Grafana gates features on Tempo's version; Vivace implements the 2.9 API surface.
+  version: '2.9.0',
+  revision: `vivace-${VERSION}`,
+  branch: 'vivace',
+  buildDate: '',
+  buildUser: '',
+  goVersion: `node ${process.versions.node}`,
+};
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+  });
+}
+
+function shutdownGrpc(server: GrpcServer): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.forceShutdown(), 5000);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function startVivace(
+  config: VivaceConfig,
+  opts: StartOptions,
+): Promise<RunningVivace> {
+  const { log } = opts;
+  const now = opts.now ?? Date.now;
+  const metrics = createSelfMetrics();
+  const storage = await openStorage(config, log, now, metrics.storageHooks);
+  metrics.watchStorage(storage);
+  const distributor = new Distributor({
+    limits: config.overrides,
+    maxAttributeBytes: config.overrides.maxAttributeBytes,
+    traceIdlePeriodMs: config.ingester.traceIdlePeriodMs,
+    now,
+    append: (tenant, batch) => storage.push(tenant, batch),
+    overloaded: () =>
+      storage.flusher.backlog > 64 ? 'block building is behind; retry shortly' : undefined,
+    metrics: metrics.distributor,
+  });
+  const http: Array<{ name: string; server: Server }> = [];
+  const ports: Record<string, number> = {};
+  let grpc: GrpcServer | undefined;
+  let ready = false;
+  const warn = (msg: string, err?: unknown) => log.warn(msg, err);
+  try {
+    const api = createApiServer({
+      traces: storage,
+      multitenancy: config.multitenancyEnabled,
+      metricsText: () => metrics.registry.expose(),
+      notReady: () => (ready ? undefined : 'starting'),
+      flush: () => storage.flush(),
+      buildInfo: BUILD_INFO,
+      requestDuration: metrics.requestDuration,
+      log: warn,
+    });
+    ports.api = await listen(api, config.server.httpListenAddress, config.server.httpListenPort);
+    http.push({ name: 'api', server: api });
+    const r = config.receivers;
+    if (r.otlpHttp) {
+      const s = createOtlpHttpServer({
+        sink: distributor,
+        multitenancy: config.multitenancyEnabled,
+        maxRequestBodyBytes: r.otlpHttp.maxRequestBodyBytes,
+        log: warn,
+      });
+      ports.otlp_http = await listen(s, r.otlpHttp.host, r.otlpHttp.port);
+      http.push({ name: 'otlp_http', server: s });
+    }
+    if (r.otlpGrpc) {
+      grpc = createOtlpGrpcServer({
+        sink: distributor,
+        multitenancy: config.multitenancyEnabled,
+        maxRecvMsgBytes: r.otlpGrpc.maxRecvMsgBytes,
+        log: warn,
+      });
+      ports.otlp_grpc = await bindGrpc(grpc, r.otlpGrpc.host, r.otlpGrpc.port);
+    }
+    if (config.ui.enabled) {
+      const ui = createUiServer({ apiPort: ports.api, storage });
+      ports.ui = await listen(ui, config.server.httpListenAddress, config.ui.httpListenPort);
+      http.push({ name: 'ui', server: ui });
+    }
+  } catch (err) {
+    for (const h of http) await close(h.server);
+    if (grpc) await shutdownGrpc(grpc);
+    await storage.close();
+    throw err;
+  }
+  storage.start();
+  ready = true;
+  log.info(
+    `Vivace ${VERSION} started: ${Object.entries(ports)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  if (storage.recoveredSpans > 0) log.info(`replayed ${storage.recoveredSpans} spans from the WAL`);
+  return {
+    ports,
+    storage,
+    stop: async () => {
+      ready = false;
+      if (grpc) await shutdownGrpc(grpc);
+      for (const h of [...http].reverse()) await close(h.server);
+      await storage.close();
+      log.info('Vivace stopped');
+    },
+  };
+}
+
+async function openStorage(
+  config: VivaceConfig,
+  log: Logger,
+  now: () => number,
+  hooks: ReturnType<typeof createSelfMetrics>['storageHooks'],
+): Promise<Storage> {
+  return Storage.open({
+    walPath: config.storage.walPath,
+    blocksPath: config.storage.localPath,
+    sync: config.storage.walSync,
+    syncIntervalMs: config.storage.walSyncIntervalMs,
+    flush: {
+      maxBlockBytes: config.ingester.maxBlockBytes,
+      maxBlockDurationMs: config.ingester.maxBlockDurationMs,
+      traceIdlePeriodMs: config.ingester.traceIdlePeriodMs,
+      checkPeriodMs: Math.min(1000, config.ingester.flushCheckPeriodMs),
+    },
+    compactor: {
+      windowMs: config.compactor.compactionWindowMs,
+      maxBlockBytes: config.compactor.maxCompactionBlockBytes,
+      cycleMs: config.compactor.compactionCycleMs,
+      blockRetentionMs: config.compactor.blockRetentionMs,
+      compactedBlockRetentionMs: config.compactor.compactedBlockRetentionMs,
+      maxTotalBytes: config.compactor.maxTotalBytes,
+    },
+    now,
+    log: (m) => log.warn(m),
+    hooks,
+  });
+}
