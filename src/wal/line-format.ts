@@ -29,7 +29,26 @@ export const ValueType = {
   kvlist: 7,
 } as const;
 
-const q = JSON.stringify;
+/** Characters that JSON text must escape (plus lone surrogates, which JSON.stringify escapes). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; the common case (nothing to escape) skips JSON.stringify. */
+function q(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
+}
+
+/** `{"k":<key>,` for attribute keys, which repeat endlessly: cached. */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let p = keyPrefixes.get(key);
+  if (p === undefined) {
+    p = `{"k":${q(key)},`;
+    if (keyPrefixes.size >= 10_000) keyPrefixes.clear();
+    keyPrefixes.set(key, p);
+  }
+  return p;
+}
 
 function doubleText(d: number): string {
   return Number.isFinite(d) ? String(d) : q(String(d));
@@ -63,7 +82,7 @@ export function encodeAttrs(attrs: readonly KeyValue[]): string {
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i] as KeyValue;
     if (i > 0) out += ',';
-    out += `{"k":${q(a.key)},${valueFields(a.value)}}`;
+    out += keyPrefix(a.key) + valueFields(a.value) + '}';
   }
   return out + ']';
 }
@@ -114,8 +133,17 @@ export function encodeSpanLine(s: Span, resourceId: string, scopeId: string): st
   return out + '}\n';
 }
 
+const contentIds = new Map<string, string>();
+
+/** The first 16 hex digits of the SHA-1 of a line body (cached: the same resources recur). */
 function contentId(body: string): string {
-  return createHash('sha1').update(body).digest('hex').slice(0, 16);
+  let id = contentIds.get(body);
+  if (id === undefined) {
+    id = createHash('sha1').update(body).digest('hex').slice(0, 16);
+    if (contentIds.size >= 4096) contentIds.clear();
+    contentIds.set(body, id);
+  }
+  return id;
 }
 
 /** A resource line's id and text. */

@@ -3,7 +3,7 @@
  * ahead so that a cut never waits for the disk, and the sealed segments waiting to become blocks.
  */
 import type { SpanBatch } from '../model/index.js';
-import { nanoTextToMillis, OverloadedError, StorageError } from '../model/index.js';
+import { compareDecimal, nanoTextToMillis, OverloadedError, StorageError } from '../model/index.js';
 import {
   encodeResourceLine,
   encodeScopeLine,
@@ -92,6 +92,8 @@ export class TenantWal {
     let spans = 0;
     const traceIds = new Set<string>();
     const declared: string[] = [];
+    let minStart = '';
+    let maxEnd = '';
     for (const rs of batch.resourceSpans) {
       const r = encodeResourceLine(rs.resource, rs.schemaUrl);
       if (!seg.resources.has(r.id)) {
@@ -109,14 +111,15 @@ export class TenantWal {
         for (const span of ss.spans) {
           text += encodeSpanLine(span, r.id, c.id);
           traceIds.add(span.traceId);
-          seg.noteSpanTimes(
-            nanoTextToMillis(span.startTimeUnixNano),
-            nanoTextToMillis(span.endTimeUnixNano),
-          );
+          if (minStart === '' || compareDecimal(span.startTimeUnixNano, minStart) < 0) {
+            minStart = span.startTimeUnixNano;
+          }
+          if (compareDecimal(span.endTimeUnixNano, maxEnd) > 0) maxEnd = span.endTimeUnixNano;
           spans++;
         }
       }
     }
+    if (spans > 0) seg.noteSpanTimes(nanoTextToMillis(minStart), nanoTextToMillis(maxEnd));
     return { text, traceIds, declared, spans };
   }
 

@@ -62,7 +62,8 @@ export function loadWalSql(name: string, files: readonly string[]): string {
 }
 
 const SPAN_SELECT = `
-  w.t AS trace_id, w.s AS span_id, coalesce(w.p, '') AS parent_span_id,
+  w.t AS trace_id, ('0x' || w.s)::UBIGINT AS span_id,
+  coalesce(('0x' || w.p)::UBIGINT, 0) AS parent_span_id,
   coalesce(w.ts, '') AS trace_state, w.n AS name, w.k AS kind,
   w.st AS start_unix_nano, CASE WHEN w.en >= w.st THEN w.en - w.st ELSE 0 END AS duration_nano,
   coalesce(w.sc, 0) AS status_code, coalesce(w.sm, '') AS status_message, coalesce(w.f, 0) AS flags,
@@ -78,7 +79,7 @@ const SPAN_SELECT = `
   coalesce(w.dl, 0) AS dropped_links_count`;
 
 function copyTo(query: string, file: string): string {
-  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
+  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
 }
 
 /** Writes the spans of loaded WAL table `name` to `file`, sorted by trace id. */
@@ -148,7 +149,9 @@ export function distinctTraceIdsSql(file: string): string {
 /** The spans of one trace, as WAL line objects (see `StoredSpan`). `traceId` must be validated hex. */
 export function findTraceSql(file: string, traceId: string): string {
   if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
-  return `SELECT trace_id AS t, span_id AS s, parent_span_id AS p, resource_id AS r, scope_id AS c,
+  return `SELECT trace_id AS t, format('{:016x}', span_id) AS s,
+      CASE WHEN parent_span_id = 0 THEN '' ELSE format('{:016x}', parent_span_id) END AS p,
+      resource_id AS r, scope_id AS c,
       name AS n, kind AS k, start_unix_nano AS st, start_unix_nano + duration_nano AS en,
       trace_state AS ts, flags AS f, status_code AS sc, status_message AS sm, attrs AS a,
       dropped_attributes_count AS da,

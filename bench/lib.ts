@@ -1,0 +1,161 @@
+/** Helpers shared by the benchmarks: a Vivace child process, its CPU and memory, percentiles. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { encodeTraceProto } from '../src/api/encode/index.js';
+import { ShopTraceGenerator } from '../src/demo/index.js';
+import { countSpans } from '../src/model/index.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  api: string;
+  otlpHttp: string;
+  otlpGrpc: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `vivace` as a child process with a config made from `extraYaml` and free ports. */
+export async function startServer(dataDir: string, extraYaml: string): Promise<ServerProcess> {
+  await mkdir(dataDir, { recursive: true });
+  const [api, http, grpc] = [await freePort(), await freePort(), await freePort()];
+  const config = `server:
+  http_listen_address: 127.0.0.1
+  http_listen_port: ${api}
+  log_level: warn
+distributor:
+  receivers:
+    otlp:
+      protocols:
+        grpc: {endpoint: "127.0.0.1:${grpc}"}
+        http: {endpoint: "127.0.0.1:${http}"}
+storage:
+  trace:
+    backend: local
+    wal: {path: ${path.join(dataDir, 'wal')}}
+    local: {path: ${path.join(dataDir, 'blocks')}}
+ui: {enabled: false}
+${extraYaml}`;
+  const file = path.join(dataDir, 'tempo.yaml');
+  await writeFile(file, config);
+  const bin = path.join(import.meta.dirname, '..', 'bin', 'vivace.js');
+  const child = spawn(process.execPath, [bin, `-config.file=${file}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${api}`;
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`${base}/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    api: base,
+    otlpHttp: `http://127.0.0.1:${http}`,
+    otlpGrpc: `127.0.0.1:${grpc}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** CPU seconds (user + system) used so far by a process. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+/** Peak resident set size (VmHWM) of a process, in bytes. */
+export function peakRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+/** Runs `task` for each item with at most `concurrency` in flight. */
+export async function pool<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export interface Request {
+  body: Uint8Array;
+  spans: number;
+}
+
+/**
+ * OTLP requests of about `batchSpans` spans of the demo shop, `spans` in all, starting an hour ago;
+ * also returns a sample of the trace ids (about one in `sampleEvery`) with their span counts.
+ */
+export function makeRequests(
+  spans: number,
+  seed: number,
+  batchSpans: number,
+  sampleEvery = 50,
+): { requests: Request[]; sample: Array<{ traceId: string; spans: number }> } {
+  const gen = new ShopTraceGenerator({ seed, startUnixMs: Date.now() - 3600_000, tracesPerSecond: 1000 });
+  const requests: Request[] = [];
+  const sample: Array<{ traceId: string; spans: number }> = [];
+  let total = 0;
+  let traces = 0;
+  while (total < spans) {
+    const batch = gen.nextBatch(Math.max(1, Math.round(batchSpans / 15)));
+    const perTrace = new Map<string, number>();
+    for (const rs of batch.resourceSpans) {
+      for (const ss of rs.scopeSpans) for (const s of ss.spans) perTrace.set(s.traceId, (perTrace.get(s.traceId) ?? 0) + 1);
+    }
+    for (const [traceId, n] of perTrace) if (traces++ % sampleEvery === 0) sample.push({ traceId, spans: n });
+    const n = countSpans(batch);
+    requests.push({ body: encodeTraceProto(batch), spans: n });
+    total += n;
+  }
+  return { requests, sample };
+}
+
+/** Posts requests to OTLP/HTTP, retrying on 429/503. */
+export async function sendHttp(server: ServerProcess, reqs: Request[], concurrency: number): Promise<void> {
+  await pool(reqs, concurrency, async (r) => {
+    for (;;) {
+      const res = await fetch(`${server.otlpHttp}/v1/traces`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-protobuf' },
+        body: r.body,
+      });
+      await res.arrayBuffer();
+      if (res.ok) return;
+      if (res.status !== 429 && res.status !== 503) throw new Error(`HTTP ${res.status}`);
+      await new Promise((w) => setTimeout(w, 100));
+    }
+  });
+}
