@@ -5,7 +5,8 @@
 import type { Server } from 'node:http';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { createApiServer, type BuildInfo } from '../api/index.js';
-import { Distributor } from '../ingest/index.js';
+import { availableParallelism } from 'node:os';
+import { Distributor, EncodePool } from '../ingest/index.js';
 import { bindGrpc, createOtlpGrpcServer, createOtlpHttpServer } from '../receivers/otlp/index.js';
 import type { VivaceConfig } from './config/index.js';
 import type { Logger } from './log.js';
@@ -74,12 +75,14 @@ export async function startVivace(
   const metrics = createSelfMetrics();
   const storage = await openStorage(config, log, now, metrics.storageHooks);
   metrics.watchStorage(storage);
+  const pool = new EncodePool(config.ingestWorkers ?? defaultWorkers());
   const distributor = new Distributor({
+    pool,
     limits: config.overrides,
     maxAttributeBytes: config.overrides.maxAttributeBytes,
     traceIdlePeriodMs: config.ingester.traceIdlePeriodMs,
     now,
-    append: (tenant, batch) => storage.push(tenant, batch),
+    append: (tenant, enc) => storage.wal.appendEncoded(tenant, enc),
     overloaded: () =>
       storage.flusher.backlog > 64 ? 'block building is behind; retry shortly' : undefined,
     metrics: metrics.distributor,
@@ -130,6 +133,7 @@ export async function startVivace(
   } catch (err) {
     for (const h of http) await close(h.server);
     if (grpc) await shutdownGrpc(grpc);
+    await pool.close();
     await storage.close();
     throw err;
   }
@@ -148,10 +152,16 @@ export async function startVivace(
       ready = false;
       if (grpc) await shutdownGrpc(grpc);
       for (const h of [...http].reverse()) await close(h.server);
+      await pool.close();
       await storage.close();
       log.info('Vivace stopped');
     },
   };
+}
+
+/** Encode workers: one per core, at most 4 (the event loop needs little). */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 async function openStorage(

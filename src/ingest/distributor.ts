@@ -1,9 +1,12 @@
 /**
- * The distributor: checks a received batch against the tenant's limits, truncates oversized
- * attributes, and appends what is accepted to storage. It answers OTLP's partial success.
+ * The distributor: checks received spans against the tenant's limits, truncates oversized
+ * attributes, and appends what is accepted to the WAL. It answers OTLP's partial success.
+ * OTLP requests arrive raw and are decoded and encoded by the worker pool.
  */
-import type { PushOutcome, ReceivedBatch, Span, SpanBatch } from '../model/index.js';
+import type { PushOutcome, RawRequest, ReceivedBatch, Span } from '../model/index.js';
 import { LimitExceededError, OverloadedError } from '../model/index.js';
+import { encodeBatch, type EncodedBatch } from '../wal/index.js';
+import type { EncodePool } from './encode-pool.js';
 import { ByteBucket, LiveTraces, type IngestionLimits, type TraceVerdict } from './limits.js';
 import { truncateAttributes } from './truncate.js';
 
@@ -13,8 +16,9 @@ export interface DistributorOptions {
   maxAttributeBytes: number;
   traceIdlePeriodMs: number;
   now: () => number;
-  /** Appends to storage; resolves once durable. */
-  append: (tenant: string, batch: SpanBatch) => Promise<void>;
+  pool: EncodePool;
+  /** Appends to the WAL; resolves once durable. */
+  append: (tenant: string, enc: EncodedBatch) => Promise<void>;
   /** A reason to refuse everything for now (storage behind), or undefined. */
   overloaded: () => string | undefined;
   metrics: DistributorMetrics;
@@ -25,11 +29,19 @@ export interface DistributorMetrics {
   discarded(tenant: string, reason: string, spans: number): void;
 }
 
-const REASON_TEXT: Record<Exclude<TraceVerdict, 'ok'>, string> = {
+type Refusal = Exclude<TraceVerdict, 'ok'>;
+
+const REASON_TEXT: Record<Refusal, string> = {
   live_traces_exceeded:
     'LIVE_TRACES_EXCEEDED: the tenant has too many live traces (max_traces_per_user)',
   trace_too_large: 'TRACE_TOO_LARGE: the trace is larger than max_bytes_per_trace',
 };
+
+interface Decoded {
+  encoded: EncodedBatch;
+  rejectedSpans: number;
+  rejectionMessage: string;
+}
 
 export class Distributor {
   readonly #opts: DistributorOptions;
@@ -40,42 +52,113 @@ export class Distributor {
     this.#opts = opts;
   }
 
+  /** Pushes a raw OTLP request: decoded and encoded in the worker pool. */
+  async pushRaw(tenant: string, raw: RawRequest): Promise<PushOutcome> {
+    this.#checkOverload(tenant);
+    const job = { format: raw.format, body: raw.body, maxAttributeBytes: this.#opts.maxAttributeBytes };
+    const decoded = await this.#opts.pool.encode(job);
+    return this.#admitAndAppend(tenant, decoded, raw.body.length, raw.receiver, async (drop) => {
+      return (await this.#opts.pool.encode({ ...job, dropTraces: drop })).encoded;
+    });
+  }
+
+  /** Pushes an already decoded batch (encoded here, on the event loop). */
   async push(tenant: string, received: ReceivedBatch): Promise<PushOutcome> {
-    const { metrics, now } = this.#opts;
-    const total = received.spanCount + received.rejectedSpans;
-    if (received.rejectedSpans > 0) metrics.discarded(tenant, 'invalid', received.rejectedSpans);
+    this.#checkOverload(tenant);
+    const max = this.#opts.maxAttributeBytes;
+    if (max > 0) truncateAttributes(received.batch, max);
+    const decoded = {
+      encoded: encodeBatch(received.batch),
+      rejectedSpans: received.rejectedSpans,
+      rejectionMessage: received.rejectionMessage,
+    };
+    return this.#admitAndAppend(tenant, decoded, received.bytes, received.receiver, (drop) => {
+      const gone = new Set(drop);
+      const keep = (s: Span) => !gone.has(s.traceId);
+      for (const rs of received.batch.resourceSpans) {
+        for (const ss of rs.scopeSpans) ss.spans = ss.spans.filter(keep);
+      }
+      return Promise.resolve(encodeBatch(received.batch));
+    });
+  }
+
+  #checkOverload(tenant: string): void {
     const busy = this.#opts.overloaded();
     if (busy !== undefined) {
-      metrics.discarded(tenant, 'overloaded', received.spanCount);
+      this.#opts.metrics.discarded(tenant, 'overloaded', 0);
       throw new OverloadedError(busy);
     }
-    if (!this.#bucket(tenant).take(received.bytes, now())) {
-      metrics.discarded(tenant, 'rate_limited', received.spanCount);
+  }
+
+  async #admitAndAppend(
+    tenant: string,
+    decoded: Decoded,
+    bytes: number,
+    receiver: string,
+    reencode: (drop: string[]) => Promise<EncodedBatch>,
+  ): Promise<PushOutcome> {
+    const { metrics, now } = this.#opts;
+    let enc = decoded.encoded;
+    if (decoded.rejectedSpans > 0) metrics.discarded(tenant, 'invalid', decoded.rejectedSpans);
+    if (!this.#bucket(tenant).take(bytes, now())) {
+      metrics.discarded(tenant, 'rate_limited', enc.spanCount);
       const { rateLimitBytes, burstSizeBytes } = this.#opts.limits;
       throw new LimitExceededError(
         `RATE_LIMITED: ingestion rate limit (${rateLimitBytes} bytes/s, burst ${burstSizeBytes} bytes) reached for tenant ${tenant}`,
       );
     }
-    const perSpan = total > 0 ? received.bytes / total : 0;
-    const { batch, refused, reason } = this.#admit(tenant, received.batch, perSpan);
-    if (this.#opts.maxAttributeBytes > 0) truncateAttributes(batch, this.#opts.maxAttributeBytes);
-    const accepted = received.spanCount - refused;
-    if (accepted > 0) await this.#opts.append(tenant, batch);
-    metrics.received(tenant, received.receiver, accepted, received.bytes);
-    const rejectedSpans = received.rejectedSpans + refused;
-    const messages = [received.rejectionMessage, reason].filter((m) => m !== '');
-    return { rejectedSpans, errorMessage: messages.join('; ') };
+    const perSpan = bytes / Math.max(1, enc.spanCount + decoded.rejectedSpans);
+    const refused = this.#refusedTraces(tenant, enc, perSpan);
+    let refusedSpans = 0;
+    let reason = '';
+    if (refused.size > 0) {
+      const before = enc.spanCount;
+      enc = await reencode([...refused.keys()]);
+      refusedSpans = before - enc.spanCount;
+      reason = this.#describe(tenant, refused, refusedSpans, decoded.encoded);
+    }
+    if (enc.spanCount > 0) await this.#opts.append(tenant, enc);
+    metrics.received(tenant, receiver, enc.spanCount, bytes);
+    const messages = [decoded.rejectionMessage, reason].filter((m) => m !== '');
+    return {
+      rejectedSpans: decoded.rejectedSpans + refusedSpans,
+      errorMessage: messages.join('; '),
+    };
+  }
+
+  #refusedTraces(tenant: string, enc: EncodedBatch, perSpan: number): Map<string, Refusal> {
+    const live = this.#liveTraces(tenant);
+    const nowMs = this.#opts.now();
+    const refused = new Map<string, Refusal>();
+    for (let i = 0; i < enc.traceIds.length; i++) {
+      const id = enc.traceIds[i] as string;
+      const verdict = live.admit(id, (enc.traceSpans[i] as number) * perSpan, nowMs);
+      if (verdict !== 'ok') refused.set(id, verdict);
+    }
+    return refused;
+  }
+
+  #describe(
+    tenant: string,
+    refused: Map<string, Refusal>,
+    refusedSpans: number,
+    original: EncodedBatch,
+  ): string {
+    const byReason = new Map<Refusal, number>();
+    original.traceIds.forEach((id, i) => {
+      const why = refused.get(id);
+      if (why) byReason.set(why, (byReason.get(why) ?? 0) + (original.traceSpans[i] as number));
+    });
+    for (const [why, n] of byReason) this.#opts.metrics.discarded(tenant, why, n);
+    const reasons = [...byReason.keys()].map((k) => REASON_TEXT[k]).join('; ');
+    return `${refusedSpans} spans refused: ${reasons}`;
   }
 
   #bucket(tenant: string): ByteBucket {
     let b = this.#buckets.get(tenant);
     if (!b) {
       const { rateLimitBytes, burstSizeBytes } = this.#opts.limits;
-      b = new ByteBucket(
-        rateLimitBytes,
-        Math.max(burstSizeBytes, rateLimitBytes),
-        this.#opts.now(),
-      );
+      b = new ByteBucket(rateLimitBytes, Math.max(burstSizeBytes, rateLimitBytes), this.#opts.now());
       this.#buckets.set(tenant, b);
     }
     return b;
@@ -88,52 +171,5 @@ export class Distributor {
       this.#live.set(tenant, l);
     }
     return l;
-  }
-
-  /** Applies the live-trace and trace-size limits; refused spans are taken out of the batch. */
-  #admit(tenant: string, batch: SpanBatch, perSpan: number) {
-    const live = this.#liveTraces(tenant);
-    const nowMs = this.#opts.now();
-    const bytesByTrace = new Map<string, number>();
-    for (const rs of batch.resourceSpans) {
-      for (const ss of rs.scopeSpans) {
-        for (const s of ss.spans)
-          bytesByTrace.set(s.traceId, (bytesByTrace.get(s.traceId) ?? 0) + perSpan);
-      }
-    }
-    const refusedTraces = new Map<string, Exclude<TraceVerdict, 'ok'>>();
-    for (const [id, bytes] of bytesByTrace) {
-      const verdict = live.admit(id, bytes, nowMs);
-      if (verdict !== 'ok') refusedTraces.set(id, verdict);
-    }
-    if (refusedTraces.size === 0) return { batch, refused: 0, reason: '' };
-    return this.#dropRefused(tenant, batch, refusedTraces);
-  }
-
-  #dropRefused(
-    tenant: string,
-    batch: SpanBatch,
-    refusedTraces: Map<string, Exclude<TraceVerdict, 'ok'>>,
-  ) {
-    let refused = 0;
-    const counts = new Map<string, number>();
-    const keep = (s: Span): boolean => {
-      const why = refusedTraces.get(s.traceId);
-      if (why === undefined) return true;
-      refused++;
-      counts.set(why, (counts.get(why) ?? 0) + 1);
-      return false;
-    };
-    const out: SpanBatch = {
-      resourceSpans: batch.resourceSpans.map((rs) => ({
-        ...rs,
-        scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.filter(keep) })),
-      })),
-    };
-    for (const [why, n] of counts) this.#opts.metrics.discarded(tenant, why, n);
-    const reason = [...counts.keys()]
-      .map((k) => REASON_TEXT[k as Exclude<TraceVerdict, 'ok'>])
-      .join('; ');
-    return { batch: out, refused, reason: `${refused} spans refused: ${reason}` };
   }
 }

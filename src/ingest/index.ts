@@ -2,3 +2,5 @@ export { Distributor, type DistributorMetrics, type DistributorOptions } from '.
 export { Flusher, type FlushPolicy, type FlusherDeps } from './flusher.js';
 export { ByteBucket, LiveTraces, type IngestionLimits } from './limits.js';
 export { truncateAttributes } from './truncate.js';
+export { EncodePool } from './encode-pool.js';
+export { runEncodeJob, type EncodeJob, type RawFormat } from './encode-job.js';

@@ -21,12 +21,22 @@ export interface PushOutcome {
   errorMessage: string;
 }
 
+/** A request body that the distributor decodes itself (off the event loop, in its workers). */
+export interface RawRequest {
+  format: 'otlp-protobuf' | 'otlp-json';
+  body: Uint8Array;
+  /** Receiver name for metrics, e.g. `otlp_grpc`. */
+  receiver: string;
+}
+
 /**
  * Where receivers push spans (the distributor). `push` resolves once the accepted spans are
  * durable, and rejects with a VivaceError (limits, overload, storage) when none were taken.
  */
 export interface SpanSink {
   push(tenant: string, received: ReceivedBatch): Promise<PushOutcome>;
+  /** Decodes and pushes a raw request; rejects with InvalidRequestError when it is malformed. */
+  pushRaw(tenant: string, raw: RawRequest): Promise<PushOutcome>;
 }
 
 const TENANT_CHARS = /^[a-zA-Z0-9!\-_.*'()]+$/;

@@ -7,6 +7,8 @@ export {
   decodeScope,
   decodeSpan,
   encodeAttrs,
+  encodeBatch,
+  type EncodedBatch,
   encodeResourceLine,
   encodeScopeLine,
   encodeSpanLine,

@@ -12,6 +12,7 @@ import type {
   Span,
   SpanEvent,
   SpanKind,
+  SpanBatch,
   SpanLink,
   StatusCode,
 } from '../model/index.js';
@@ -324,5 +325,68 @@ export function decodeScope(c: StoredScope): { scope: Scope; schemaUrl: string }
       droppedAttributesCount: c.da ?? 0,
     },
     schemaUrl: c.u ?? '',
+  };
+}
+
+/** A batch turned into WAL lines, ready to append (what the encode workers hand back). */
+export interface EncodedBatch {
+  /** Resource and scope lines first, then one line per span. */
+  text: Uint8Array;
+  spanCount: number;
+  /** Distinct trace ids and, at the same index, how many spans each has in the batch. */
+  traceIds: string[];
+  traceSpans: number[];
+  /** Ids and lines of the resources and scopes the batch declares. */
+  resources: Array<[string, string]>;
+  scopes: Array<[string, string]>;
+  /** Decimal unix ns of the earliest start and latest end ('' when no span). */
+  minStart: string;
+  maxEnd: string;
+}
+
+function compareUnsigned(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Encodes a batch as self-contained WAL lines: every resource and scope it uses is declared in it
+ * (repeats across records are harmless: readers keep one per id).
+ */
+export function encodeBatch(batch: SpanBatch): EncodedBatch {
+  let text = '';
+  let spanCount = 0;
+  let minStart = '';
+  let maxEnd = '';
+  const perTrace = new Map<string, number>();
+  const resources: Array<[string, string]> = [];
+  const scopes: Array<[string, string]> = [];
+  for (const rs of batch.resourceSpans) {
+    const r = encodeResourceLine(rs.resource, rs.schemaUrl);
+    text += r.line;
+    resources.push([r.id, r.line]);
+    for (const ss of rs.scopeSpans) {
+      const c = encodeScopeLine(ss.scope, ss.schemaUrl);
+      text += c.line;
+      scopes.push([c.id, c.line]);
+      for (const span of ss.spans) {
+        text += encodeSpanLine(span, r.id, c.id);
+        perTrace.set(span.traceId, (perTrace.get(span.traceId) ?? 0) + 1);
+        if (minStart === '' || compareUnsigned(span.startTimeUnixNano, minStart) < 0) {
+          minStart = span.startTimeUnixNano;
+        }
+        if (compareUnsigned(span.endTimeUnixNano, maxEnd) > 0) maxEnd = span.endTimeUnixNano;
+        spanCount++;
+      }
+    }
+  }
+  return {
+    text: Buffer.from(text, 'utf8'),
+    spanCount,
+    traceIds: [...perTrace.keys()],
+    traceSpans: [...perTrace.values()],
+    resources,
+    scopes,
+    minStart,
+    maxEnd,
   };
 }

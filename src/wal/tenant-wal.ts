@@ -3,11 +3,10 @@
  * ahead so that a cut never waits for the disk, and the sealed segments waiting to become blocks.
  */
 import type { SpanBatch } from '../model/index.js';
-import { compareDecimal, nanoTextToMillis, OverloadedError, StorageError } from '../model/index.js';
+import { nanoTextToMillis, OverloadedError, StorageError } from '../model/index.js';
 import {
-  encodeResourceLine,
-  encodeScopeLine,
-  encodeSpanLine,
+  encodeBatch,
+  type EncodedBatch,
   type StoredResource,
   type StoredScope,
 } from './line-format.js';
@@ -29,7 +28,7 @@ export interface TenantWalOptions {
 interface PendingRecord {
   seg: Segment;
   buf: Buffer;
-  traceIds: Set<string>;
+  traceIds: Iterable<string>;
   declared: string[];
   resolve: () => void;
   reject: (err: Error) => void;
@@ -72,55 +71,39 @@ export class TenantWal {
 
   /** Appends a batch; resolves once it is durable under the sync policy. */
   append(batch: SpanBatch): Promise<void> {
+    return this.appendEncoded(encodeBatch(batch));
+  }
+
+  /** Appends a batch already encoded as WAL lines (by an encode worker). */
+  appendEncoded(enc: EncodedBatch): Promise<void> {
     if (this.#pendingBytes > this.#opts.maxPendingBytes) {
       return Promise.reject(new OverloadedError('the write-ahead log is behind; retry shortly'));
     }
     const seg = this.#active;
-    const { text, traceIds, declared, spans } = this.#encode(batch, seg);
-    const buf = Buffer.from(text, 'utf8');
-    seg.spanCount += spans;
+    const declared: string[] = [];
+    for (const [id, line] of enc.resources) {
+      if (!seg.resources.has(id)) {
+        seg.resources.set(id, JSON.parse(line) as StoredResource);
+        declared.push(id);
+      }
+    }
+    for (const [id, line] of enc.scopes) {
+      if (!seg.scopes.has(id)) {
+        seg.scopes.set(id, JSON.parse(line) as StoredScope);
+        declared.push(id);
+      }
+    }
+    if (enc.spanCount > 0) {
+      seg.noteSpanTimes(nanoTextToMillis(enc.minStart), nanoTextToMillis(enc.maxEnd));
+    }
+    seg.spanCount += enc.spanCount;
     seg.lastAppendMs = this.#opts.now();
+    const buf = Buffer.from(enc.text.buffer, enc.text.byteOffset, enc.text.byteLength);
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ seg, buf, traceIds, declared, resolve, reject });
+      this.#pending.push({ seg, buf, traceIds: enc.traceIds, declared, resolve, reject });
       this.#pendingBytes += buf.length;
       this.#flushing ??= this.#flushLoop();
     });
-  }
-
-  #encode(batch: SpanBatch, seg: Segment) {
-    let text = '';
-    let spans = 0;
-    const traceIds = new Set<string>();
-    const declared: string[] = [];
-    let minStart = '';
-    let maxEnd = '';
-    for (const rs of batch.resourceSpans) {
-      const r = encodeResourceLine(rs.resource, rs.schemaUrl);
-      if (!seg.resources.has(r.id)) {
-        text += r.line;
-        seg.resources.set(r.id, JSON.parse(r.line) as StoredResource);
-        declared.push(r.id);
-      }
-      for (const ss of rs.scopeSpans) {
-        const c = encodeScopeLine(ss.scope, ss.schemaUrl);
-        if (!seg.scopes.has(c.id)) {
-          text += c.line;
-          seg.scopes.set(c.id, JSON.parse(c.line) as StoredScope);
-          declared.push(c.id);
-        }
-        for (const span of ss.spans) {
-          text += encodeSpanLine(span, r.id, c.id);
-          traceIds.add(span.traceId);
-          if (minStart === '' || compareDecimal(span.startTimeUnixNano, minStart) < 0) {
-            minStart = span.startTimeUnixNano;
-          }
-          if (compareDecimal(span.endTimeUnixNano, maxEnd) > 0) maxEnd = span.endTimeUnixNano;
-          spans++;
-        }
-      }
-    }
-    if (spans > 0) seg.noteSpanTimes(nanoTextToMillis(minStart), nanoTextToMillis(maxEnd));
-    return { text, traceIds, declared, spans };
   }
 
   async #flushLoop(): Promise<void> {

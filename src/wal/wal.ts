@@ -5,6 +5,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SpanBatch } from '../model/index.js';
+import type { EncodedBatch } from './line-format.js';
 import type { Segment } from './segment.js';
 import { listSegmentIds, recoverSegment, type RecoveryReport } from './recover.js';
 import { TenantWal, type SyncPolicy } from './tenant-wal.js';
@@ -86,6 +87,12 @@ export class Wal {
   async append(tenant: string, batch: SpanBatch): Promise<void> {
     const t = await this.#tenant(tenant);
     await t.append(batch);
+  }
+
+  /** Appends an already encoded batch for a tenant; resolves when durable. */
+  async appendEncoded(tenant: string, enc: EncodedBatch): Promise<void> {
+    const t = await this.#tenant(tenant);
+    await t.appendEncoded(enc);
   }
 
   /** The tenant's WAL, if it has one. */

@@ -120,6 +120,8 @@ export interface VivaceConfig {
   readonly multitenancyEnabled: boolean;
   readonly overrides: OverridesConfig;
   readonly ui: UiConfig;
+  /** Worker threads decoding OTLP requests (Vivace's own; not in tempo.yaml). 0 = decode inline. */
+  readonly ingestWorkers?: number;
   /** The `metrics_generator` section as written (keys checked, values not), kept for later use. */
   readonly metricsGenerator?: Readonly<Record<string, unknown>>;
 }

@@ -15,7 +15,6 @@ import { encodeExportTraceResponseProto } from '../../api/encode/index.js';
 import { mapError } from '../../api/errors.js';
 import type { SpanSink } from '../../model/index.js';
 import { resolveTenant } from '../tenant.js';
-import { decodeOtlpProtobuf } from './protobuf-decode.js';
 
 export interface OtlpGrpcOptions {
   sink: SpanSink;
@@ -44,10 +43,9 @@ async function handleExport(
 ): Promise<Buffer> {
   const orgId = call.metadata.get('x-scope-orgid')[0];
   const tenant = resolveTenant(opts.multitenancy, orgId === undefined ? undefined : String(orgId));
-  const decoded = decodeOtlpProtobuf(call.request);
-  const outcome = await opts.sink.push(tenant, {
-    ...decoded,
-    bytes: call.request.length,
+  const outcome = await opts.sink.pushRaw(tenant, {
+    format: 'otlp-protobuf',
+    body: call.request,
     receiver: 'otlp_grpc',
   });
   return Buffer.from(encodeExportTraceResponseProto(outcome));

@@ -14,9 +14,6 @@ import type { SpanSink } from '../../model/index.js';
 import { UnsupportedMediaTypeError } from '../../model/index.js';
 import { mediaType, readBody } from '../http-body.js';
 import { resolveTenant } from '../tenant.js';
-import type { DecodeResult } from './decode-result.js';
-import { decodeOtlpJson } from './json-decode.js';
-import { decodeOtlpProtobuf } from './protobuf-decode.js';
 
 export interface OtlpHttpOptions {
   sink: SpanSink;
@@ -58,11 +55,9 @@ async function handleExport(req: IncomingMessage, res: ServerResponse, opts: Otl
     enc = encodingOf(req);
     const tenant = resolveTenant(opts.multitenancy, header(req, 'x-scope-orgid'));
     const body = await readBody(req, opts.maxRequestBodyBytes);
-    const decoded: DecodeResult =
-      enc === 'protobuf' ? decodeOtlpProtobuf(body) : decodeOtlpJson(body.toString('utf8'));
-    const outcome = await opts.sink.push(tenant, {
-      ...decoded,
-      bytes: body.length,
+    const outcome = await opts.sink.pushRaw(tenant, {
+      format: enc === 'protobuf' ? 'otlp-protobuf' : 'otlp-json',
+      body,
       receiver: `otlp_http_${enc}`,
     });
     reply(

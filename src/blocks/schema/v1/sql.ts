@@ -79,7 +79,7 @@ const SPAN_SELECT = `
   coalesce(w.dl, 0) AS dropped_links_count`;
 
 function copyTo(query: string, file: string): string {
-  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
+  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
 }
 
 /** Writes the spans of loaded WAL table `name` to `file`, sorted by trace id. */

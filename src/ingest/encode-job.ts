@@ -1,0 +1,60 @@
+/**
+ * The work an encode worker does for one request: decode OTLP, drop refused traces, truncate long
+ * attributes, and encode WAL lines. Pure; also run inline when there are no workers.
+ */
+import type { SpanBatch } from '../model/index.js';
+import { VivaceError } from '../model/index.js';
+import { decodeOtlpJson, decodeOtlpProtobuf } from '../receivers/otlp/index.js';
+import { encodeBatch, type EncodedBatch } from '../wal/index.js';
+import { truncateAttributes } from './truncate.js';
+
+export type RawFormat = 'otlp-protobuf' | 'otlp-json';
+
+export interface EncodeJob {
+  format: RawFormat;
+  body: Uint8Array;
+  maxAttributeBytes: number;
+  /** Traces to leave out (refused by a limit). */
+  dropTraces?: readonly string[];
+}
+
+export interface EncodeOk {
+  ok: true;
+  encoded: EncodedBatch;
+  rejectedSpans: number;
+  rejectionMessage: string;
+}
+
+export interface EncodeFailed {
+  ok: false;
+  code: string;
+  message: string;
+}
+
+export type EncodeResult = EncodeOk | EncodeFailed;
+
+function dropTraces(batch: SpanBatch, drop: ReadonlySet<string>): void {
+  for (const rs of batch.resourceSpans) {
+    for (const ss of rs.scopeSpans) ss.spans = ss.spans.filter((s) => !drop.has(s.traceId));
+  }
+}
+
+export function runEncodeJob(job: EncodeJob): EncodeResult {
+  try {
+    const decoded =
+      job.format === 'otlp-protobuf'
+        ? decodeOtlpProtobuf(job.body)
+        : decodeOtlpJson(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength).toString('utf8'));
+    if (job.dropTraces && job.dropTraces.length > 0) dropTraces(decoded.batch, new Set(job.dropTraces));
+    if (job.maxAttributeBytes > 0) truncateAttributes(decoded.batch, job.maxAttributeBytes);
+    return {
+      ok: true,
+      encoded: encodeBatch(decoded.batch),
+      rejectedSpans: decoded.rejectedSpans,
+      rejectionMessage: decoded.rejectionMessage,
+    };
+  } catch (err) {
+    if (err instanceof VivaceError) return { ok: false, code: err.code, message: err.message };
+    return { ok: false, code: 'internal', message: (err as Error).message };
+  }
+}
