@@ -11,6 +11,12 @@ import type { SpanBatch } from '../model/index.js';
 import { findTraceById, type TimeRangeMs, type TraceLookup } from '../query/index.js';
 import { Wal, type SyncPolicy } from '../wal/index.js';
 
+/**
+ * A WAL segment is cut at this size even when max_block_bytes is larger: it bounds the memory and
+ * the latency of one block build (about 100k spans). Compaction merges the blocks afterwards.
+ */
+export const MAX_SEGMENT_BYTES = 64 << 20;
+
 export interface StorageOptions {
   walPath: string;
   blocksPath: string;
@@ -74,10 +80,14 @@ export class Storage {
       dir: opts.walPath,
       sync: opts.sync,
       syncIntervalMs: opts.syncIntervalMs,
+      maxSegmentBytes: Math.min(opts.flush.maxBlockBytes, MAX_SEGMENT_BYTES),
       now,
       onSealed: (seg) => late.flusher?.enqueue(seg),
     });
-    const flusher = new Flusher({ db, wal, store, now, log, ...opts.hooks }, opts.flush);
+    const flusher = new Flusher(
+      { db, wal, store, now, log, ...opts.hooks },
+      { ...opts.flush, maxBlockBytes: Math.min(opts.flush.maxBlockBytes, MAX_SEGMENT_BYTES) },
+    );
     late.flusher = flusher;
     const reports = await wal.recover(store.claimedSegments());
     for (const r of reports) flusher.enqueue(r.segment);

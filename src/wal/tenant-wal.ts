@@ -20,6 +20,8 @@ export interface TenantWalOptions {
   sync: SyncPolicy;
   /** Appends waiting for the disk beyond this many bytes are refused (503). */
   maxPendingBytes: number;
+  /** The active segment is cut as soon as it holds this many bytes. */
+  maxSegmentBytes: number;
   now: () => number;
   /** Called once a sealed segment's last record is on disk. */
   onSealed: (seg: Segment) => void;
@@ -118,6 +120,7 @@ export class TenantWal {
           this.#inFlight = [];
         }
         this.#handOverSealed();
+        if (this.#active.size >= this.#opts.maxSegmentBytes) void this.cut().catch(() => undefined);
       }
     } finally {
       this.#flushing = undefined;

@@ -15,6 +15,8 @@ export interface WalOptions {
   sync: SyncPolicy;
   syncIntervalMs: number;
   maxPendingBytes?: number;
+  /** Segments are cut once they hold this many bytes (bounds the memory of one block build). */
+  maxSegmentBytes: number;
   now: () => number;
   /** Called once a segment is sealed and fully written (to build it into a block). */
   onSealed: (seg: Segment) => void;
@@ -70,6 +72,7 @@ export class Wal {
           tenant,
           sync: this.#opts.sync,
           maxPendingBytes: this.#opts.maxPendingBytes ?? 256 << 20,
+          maxSegmentBytes: this.#opts.maxSegmentBytes,
           now: this.#opts.now,
           onSealed: this.#opts.onSealed,
         }),

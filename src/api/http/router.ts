@@ -50,13 +50,20 @@ function matchParts(
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as string;
     const s = segs[i] as string;
-    if (p.startsWith(':')) {
-      try {
-        params[p.slice(1)] = decodeURIComponent(s);
-      } catch {
-        return undefined;
-      }
-    } else if (p !== s) return undefined;
+    if (p.startsWith(':')) params[p.slice(1)] = decodeSegment(s);
+    else if (p !== s) return undefined;
   }
   return params;
+}
+
+/**
+ * A path segment with its %-escapes decoded; a malformed escape (`%zz`) is kept as written, so
+ * that the route's own validation answers 400 with the value rather than the router a 404.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
