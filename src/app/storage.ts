@@ -24,7 +24,9 @@ export interface StorageOptions {
   syncIntervalMs: number;
   flush: FlushPolicy;
   compactor: CompactorPolicy;
+  /** DuckDB memory for queries (default 128MB) and for block builds and compaction (256MB). */
   duckdbMemoryLimit?: string;
+  backgroundMemoryLimit?: string;
   now?: () => number;
   log?: (msg: string) => void;
   hooks?: StorageHooks;
@@ -39,7 +41,10 @@ export interface StorageHooks {
 }
 
 export class Storage {
+  /** DuckDB for queries; block builds and compaction use their own instance, so that they can
+   * never take the memory a query needs. */
   readonly db: DuckDb;
+  readonly #background: DuckDb;
   readonly wal: Wal;
   readonly store: BlockStore;
   readonly flusher: Flusher;
@@ -48,6 +53,7 @@ export class Storage {
 
   private constructor(parts: {
     db: DuckDb;
+    background: DuckDb;
     wal: Wal;
     store: BlockStore;
     flusher: Flusher;
@@ -55,6 +61,7 @@ export class Storage {
     recoveredSpans: number;
   }) {
     this.db = parts.db;
+    this.#background = parts.background;
     this.wal = parts.wal;
     this.store = parts.store;
     this.flusher = parts.flusher;
@@ -68,10 +75,16 @@ export class Storage {
     const tempDirectory = path.join(opts.walPath, '..', '.duckdb-tmp');
     await mkdir(tempDirectory, { recursive: true });
     const db = await DuckDb.open({
-      memoryLimit: opts.duckdbMemoryLimit ?? '256MB',
+      memoryLimit: opts.duckdbMemoryLimit ?? '128MB',
       threads: 2,
       tempDirectory,
       connections: 4,
+    });
+    const background = await DuckDb.open({
+      memoryLimit: opts.backgroundMemoryLimit ?? '256MB',
+      threads: 2,
+      tempDirectory,
+      connections: 2,
     });
     const store = new BlockStore({ dir: opts.blocksPath, now, log });
     await store.open();
@@ -85,15 +98,18 @@ export class Storage {
       onSealed: (seg) => late.flusher?.enqueue(seg),
     });
     const flusher = new Flusher(
-      { db, wal, store, now, log, ...opts.hooks },
+      { db: background, wal, store, now, log, ...opts.hooks },
       { ...opts.flush, maxBlockBytes: Math.min(opts.flush.maxBlockBytes, MAX_SEGMENT_BYTES) },
     );
     late.flusher = flusher;
     const reports = await wal.recover(store.claimedSegments());
     for (const r of reports) flusher.enqueue(r.segment);
-    const compactor = new Compactor({ db, store, now, log, ...opts.hooks }, opts.compactor);
+    const compactor = new Compactor(
+      { db: background, store, now, log, ...opts.hooks },
+      opts.compactor,
+    );
     const recoveredSpans = reports.reduce((n, r) => n + r.spans, 0);
-    return new Storage({ db, wal, store, flusher, compactor, recoveredSpans });
+    return new Storage({ db, background, wal, store, flusher, compactor, recoveredSpans });
   }
 
   start(): void {
@@ -135,5 +151,6 @@ export class Storage {
     await this.wal.close();
     this.store.close();
     this.db.close();
+    this.#background.close();
   }
 }

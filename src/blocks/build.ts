@@ -17,6 +17,7 @@ import {
   compactSpansSql,
   DATA_FILE,
   distinctTraceIdsSql,
+  findDuplicatesSql,
   FORMAT,
   loadWalSql,
   META_FILE,
@@ -72,7 +73,15 @@ export async function compactBlocks(
 ): Promise<Block> {
   const { id, tmp } = await startBlock(target);
   const files = (name: string) => inputs.map((b) => b.file(name));
-  await db.run(compactSpansSql(files(DATA_FILE), path.join(tmp, DATA_FILE)));
+  const dups = `dups_${++tableSeq}`;
+  await db.withConnection(async (c) => {
+    await c.run(findDuplicatesSql(dups, files(DATA_FILE)));
+    try {
+      await c.run(compactSpansSql(files(DATA_FILE), dups, path.join(tmp, DATA_FILE)));
+    } finally {
+      await c.run(`DROP TABLE IF EXISTS ${dups}`);
+    }
+  });
   await db.run(
     compactDictionarySql(files(RESOURCES_FILE), 'resource_id', path.join(tmp, RESOURCES_FILE)),
   );

@@ -112,11 +112,27 @@ export function writeScopesFromWalSql(name: string, file: string): string {
   );
 }
 
-/** Merges blocks' spans into `file`, dropping duplicate spans (same trace, span id and kind). */
-export function compactSpansSql(inputs: readonly string[], file: string): string {
+function readWithRowIds(inputs: readonly string[]): string {
+  return `read_parquet(${fileList(inputs)}, filename = true, file_row_number = true)`;
+}
+
+/**
+ * Finds duplicate spans (same trace, span id and kind) among blocks: every copy but the first is
+ * put in temporary table `name` as (filename, file_row_number). Only narrow keys are held.
+ */
+export function findDuplicatesSql(name: string, inputs: readonly string[]): string {
+  return `CREATE TEMP TABLE ${name} AS SELECT filename, file_row_number FROM (
+      SELECT filename, file_row_number, row_number() OVER (
+        PARTITION BY trace_id, span_id, kind ORDER BY filename, file_row_number) AS copy
+      FROM (SELECT trace_id, span_id, kind, filename, file_row_number FROM ${readWithRowIds(inputs)})
+    ) WHERE copy > 1`;
+}
+
+/** Merges blocks' spans into `file`, sorted by trace id, leaving out the rows listed in `duplicates`. */
+export function compactSpansSql(inputs: readonly string[], duplicates: string, file: string): string {
   return copyTo(
-    `SELECT * FROM (SELECT DISTINCT ON (trace_id, span_id, kind) *
-       FROM read_parquet(${fileList(inputs)}) ORDER BY trace_id, span_id, kind, start_unix_nano)
+    `SELECT * EXCLUDE (filename, file_row_number) FROM ${readWithRowIds(inputs)}
+     ANTI JOIN ${duplicates} USING (filename, file_row_number)
      ORDER BY trace_id, start_unix_nano`,
     file,
   );
