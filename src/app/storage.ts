@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BlockStore, DuckDb } from '../blocks/index.js';
+import { BackgroundLane, BlockStore, DuckDb } from '../blocks/index.js';
 import { Compactor, type CompactorPolicy } from '../compactor/index.js';
 import { Flusher, type FlushPolicy } from '../ingest/flusher.js';
 import type { SpanBatch } from '../model/index.js';
@@ -86,6 +86,7 @@ export class Storage {
       tempDirectory,
       connections: 2,
     });
+    const lane = new BackgroundLane();
     const store = new BlockStore({ dir: opts.blocksPath, now, log });
     await store.open();
     const late: { flusher?: Flusher } = {};
@@ -98,14 +99,14 @@ export class Storage {
       onSealed: (seg) => late.flusher?.enqueue(seg),
     });
     const flusher = new Flusher(
-      { db: background, wal, store, now, log, ...opts.hooks },
+      { db: background, lane, wal, store, now, log, ...opts.hooks },
       { ...opts.flush, maxBlockBytes: Math.min(opts.flush.maxBlockBytes, MAX_SEGMENT_BYTES) },
     );
     late.flusher = flusher;
     const reports = await wal.recover(store.claimedSegments());
     for (const r of reports) flusher.enqueue(r.segment);
     const compactor = new Compactor(
-      { db: background, store, now, log, ...opts.hooks },
+      { db: background, lane, store, now, log, ...opts.hooks },
       opts.compactor,
     );
     const recoveredSpans = reports.reduce((n, r) => n + r.spans, 0);

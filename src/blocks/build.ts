@@ -19,7 +19,7 @@ import {
   distinctTraceIdsSql,
   findDuplicatesSql,
   FORMAT,
-  loadWalSql,
+  loadDictionarySql,
   META_FILE,
   RESOURCES_FILE,
   SCOPES_FILE,
@@ -43,25 +43,37 @@ interface BlockOrigin {
 
 let tableSeq = 0;
 
-/** Builds a level-0 block from WAL segment files. `sources` are their `tenant/segmentId` names. */
+/**
+ * Builds a level-0 block from WAL segment files. `sources` are their `tenant/segmentId` names;
+ * `dictionary` holds the resource and scope lines they use (NDJSON text).
+ */
 export async function buildBlockFromWal(
   db: DuckDb,
   target: BuildTarget,
   files: readonly string[],
   sources: readonly string[],
+  dictionary: string,
 ): Promise<Block> {
   const { id, tmp } = await startBlock(target);
-  const table = `wal_${++tableSeq}`;
-  await db.withConnection(async (c) => {
-    await c.run(loadWalSql(table, files));
-    try {
-      await c.run(writeSpansFromWalSql(table, path.join(tmp, DATA_FILE)));
-      await c.run(writeResourcesFromWalSql(table, path.join(tmp, RESOURCES_FILE)));
-      await c.run(writeScopesFromWalSql(table, path.join(tmp, SCOPES_FILE)));
-    } finally {
-      await c.run(`DROP TABLE IF EXISTS ${table}`);
-    }
-  });
+  const dictFile = path.join(tmp, 'dictionary.ndjson');
+  await writeFile(dictFile, dictionary);
+  const table = `dict_${++tableSeq}`;
+  try {
+    await db.withConnection(async (c) => {
+      await c.run(loadDictionarySql(table, dictFile));
+      try {
+        await c.run(writeSpansFromWalSql(files, table, path.join(tmp, DATA_FILE)));
+        await c.run(writeResourcesFromWalSql(table, path.join(tmp, RESOURCES_FILE)));
+        await c.run(writeScopesFromWalSql(table, path.join(tmp, SCOPES_FILE)));
+      } finally {
+        await c.run(`DROP TABLE IF EXISTS ${table}`);
+      }
+    });
+    await rm(dictFile);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
   return finishBlock(db, target, id, tmp, { level: 0, sources: [...sources] });
 }
 

@@ -4,3 +4,4 @@ export { BlockStore, type BlockStoreOptions, type CompactedBlock } from './store
 export { buildBlockFromWal, compactBlocks, type BuildTarget } from './build.js';
 export { DuckDb, type DuckDbOptions, type Row } from './duckdb/db.js';
 export { parseBlockMeta, type BlockMeta } from './meta.js';
+export { BackgroundLane } from './lane.js';

@@ -2,7 +2,13 @@
  * Runs compaction and retention every cycle: merges small blocks of one time window (bringing the
  * spans of a trace together and dropping duplicates), then deletes what retention says.
  */
-import { compactBlocks, type Block, type BlockStore, type DuckDb } from '../blocks/index.js';
+import {
+  compactBlocks,
+  type BackgroundLane,
+  type Block,
+  type BlockStore,
+  type DuckDb,
+} from '../blocks/index.js';
 import {
   DEFAULT_INPUTS,
   planCompaction,
@@ -21,6 +27,7 @@ export interface CompactorPolicy extends RetentionPolicy {
 
 export interface CompactorDeps {
   db: DuckDb;
+  lane: BackgroundLane;
   store: BlockStore;
   now: () => number;
   log: (msg: string) => void;

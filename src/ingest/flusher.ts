@@ -3,7 +3,7 @@
  * sealed segments into level-0 blocks, one build at a time.
  */
 import { rm } from 'node:fs/promises';
-import type { BlockStore, DuckDb } from '../blocks/index.js';
+import type { BackgroundLane, BlockStore, DuckDb } from '../blocks/index.js';
 import { buildBlockFromWal } from '../blocks/index.js';
 import { StorageError } from '../model/index.js';
 import type { Segment, Wal } from '../wal/index.js';
@@ -16,8 +16,19 @@ export interface FlushPolicy {
   checkPeriodMs: number;
 }
 
+/** The resource and scope lines of segments, as NDJSON (one line per id). */
+function dictionaryOf(group: readonly Segment[]): string {
+  const lines = new Map<string, string>();
+  for (const seg of group) {
+    for (const [id, r] of seg.resources) lines.set(id, JSON.stringify(r));
+    for (const [id, c] of seg.scopes) lines.set(id, JSON.stringify(c));
+  }
+  return [...lines.values()].join('\n') + '\n';
+}
+
 export interface FlusherDeps {
   db: DuckDb;
+  lane: BackgroundLane;
   wal: Wal;
   store: BlockStore;
   now: () => number;
@@ -122,11 +133,16 @@ export class Flusher {
     const tenant = (group[0] as Segment).tenant;
     const started = performance.now();
     try {
-      const block = await buildBlockFromWal(
-        db,
-        { tenant, tenantDir: store.tenantDir(tenant), now },
-        group.map((s) => s.path),
-        group.map((s) => `${tenant}/${s.id}`),
+      const block = await this.#deps.lane.run(
+        () =>
+          buildBlockFromWal(
+            db,
+            { tenant, tenantDir: store.tenantDir(tenant), now },
+            group.map((s) => s.path),
+            group.map((s) => `${tenant}/${s.id}`),
+            dictionaryOf(group),
+          ),
+        true,
       );
       store.add(tenant, block);
       const t = await wal.get(tenant);

@@ -55,10 +55,13 @@ function fileList(files: readonly string[]): string {
   return `[${files.map(sqlString).join(', ')}]`;
 }
 
-/** Loads WAL segments into a temporary table `name`. */
-export function loadWalSql(name: string, files: readonly string[]): string {
-  return `CREATE TEMP TABLE ${name} AS SELECT * FROM read_json(${fileList(files)},
-    format = 'newline_delimited', columns = ${walColumns})`;
+function readWal(files: readonly string[]): string {
+  return `read_json(${fileList(files)}, format = 'newline_delimited', columns = ${walColumns})`;
+}
+
+/** Loads the resource and scope lines of a block (a small NDJSON file) into table `name`. */
+export function loadDictionarySql(name: string, file: string): string {
+  return `CREATE TEMP TABLE ${name} AS SELECT * FROM ${readWal([file])}`;
 }
 
 const SPAN_SELECT = `
@@ -82,11 +85,14 @@ function copyTo(query: string, file: string): string {
   return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
 }
 
-/** Writes the spans of loaded WAL table `name` to `file`, sorted by trace id. */
-export function writeSpansFromWalSql(name: string, file: string): string {
+/**
+ * Writes the spans of WAL segment files to `file`, sorted by trace id, streaming (DuckDB's sort
+ * spills to disk if it must). `dict` is the loaded dictionary table (for service names).
+ */
+export function writeSpansFromWalSql(files: readonly string[], dict: string, file: string): string {
   return copyTo(
-    `SELECT ${SPAN_SELECT} FROM ${name} w
-     LEFT JOIN (SELECT DISTINCT ON (rid) rid, sv FROM ${name} WHERE rid IS NOT NULL) res ON w.r = res.rid
+    `SELECT ${SPAN_SELECT} FROM ${readWal(files)} w
+     LEFT JOIN (SELECT DISTINCT ON (rid) rid, sv FROM ${dict} WHERE rid IS NOT NULL) res ON w.r = res.rid
      WHERE w.t IS NOT NULL ORDER BY trace_id, start_unix_nano`,
     file,
   );
