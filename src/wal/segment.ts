@@ -116,12 +116,15 @@ export class Segment {
       const buf = Buffer.allocUnsafe(len);
       await this.#fh.read(buf, 0, len, this.#recOffset[rec] as number);
       const text = buf.toString('utf8');
-      let at = text.indexOf(needle);
+      // A span line starts with its trace id; the same text inside a line (a link) is skipped.
+      const lineStart = '\n' + needle;
+      let at = text.startsWith(needle) ? 0 : text.indexOf(lineStart);
       while (at !== -1) {
-        const end = text.indexOf('\n', at);
+        const from = text.charCodeAt(at) === 10 ? at + 1 : at;
+        const end = text.indexOf('\n', from);
         if (end === -1) break;
-        out.push(JSON.parse(text.slice(at, end)) as StoredSpan);
-        at = text.indexOf(needle, end);
+        out.push(JSON.parse(text.slice(from, end)) as StoredSpan);
+        at = text.indexOf(lineStart, end);
       }
     }
     return out;

@@ -20,7 +20,6 @@ import type {
   SpanEvent,
   SpanKind,
   SpanLink,
-  StatusCode,
 } from '../../src/model/index.js';
 
 const HAS_IS_REMOTE = 0x100;
@@ -38,7 +37,7 @@ function scalarValue(v: unknown): AnyValue {
   if (typeof v === 'number') {
     return Number.isInteger(v) ? { type: 'int', value: String(v) } : { type: 'double', value: v };
   }
-  throw new Error(`not an attribute value: ${String(v)}`);
+  throw new Error(`not an attribute value: ${JSON.stringify(v)}`);
 }
 
 function attributeValue(v: AttributeValue | undefined): AnyValue {
@@ -93,7 +92,7 @@ export function spanOf(s: ReadableSpan): Span {
     droppedEventsCount: s.droppedEventsCount,
     links: s.links.map(linkOf),
     droppedLinksCount: s.droppedLinksCount,
-    statusCode: s.status.code as StatusCode,
+    statusCode: s.status.code,
     statusMessage: s.status.message ?? '',
     flags: flagsOf(ctx, s.parentSpanContext?.isRemote),
   };

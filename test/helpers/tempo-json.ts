@@ -105,8 +105,9 @@ function anyValue(v: unknown, path: string): AnyValue {
   const present = Object.keys(o);
   if (present.length === 0) return { type: 'empty' };
   if (present.length > 1) fail(path, 'one value', o);
-  const x = o[present[0] as string];
-  switch (present[0]) {
+  const key = present[0] as string;
+  const x = o[key];
+  switch (key) {
     case 'stringValue':
       return typeof x === 'string' ? { type: 'string', value: x } : fail(path, 'a string', x);
     case 'boolValue':

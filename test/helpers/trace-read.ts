@@ -45,7 +45,11 @@ async function v1Json(api: string, id: string, headers = {}): Promise<TraceReadR
 }
 
 async function v1Protobuf(api: string, id: string, headers = {}): Promise<TraceReadResult> {
-  const res = await get(`${api}/api/traces/${id}`, { ...headers, ...PROTOBUF }, 'application/protobuf');
+  const res = await get(
+    `${api}/api/traces/${id}`,
+    { ...headers, ...PROTOBUF },
+    'application/protobuf',
+  );
   const bytes = new Uint8Array(await res.arrayBuffer());
   return { batch: decodeToModel(TempoTrace, bytes), inspectedBytes: '0' };
 }
@@ -77,7 +81,10 @@ async function v2Protobuf(api: string, id: string, headers = {}): Promise<TraceR
   assert.equal(o.message, '', 'TraceByIDResponse.message is empty');
   // Field 1 is a tempopb.Trace, wire-identical to TracesData: re-encode it and read it as one.
   const inner = TempoTrace.encode(TempoTrace.fromObject(o.trace as object)).finish();
-  return { batch: decodeToModel(TempoTrace, inner), inspectedBytes: o.metrics?.inspectedBytes ?? '0' };
+  return {
+    batch: decodeToModel(TempoTrace, inner),
+    inspectedBytes: o.metrics?.inspectedBytes ?? '0',
+  };
 }
 
 /** v1/v2 × JSON/protobuf. */
