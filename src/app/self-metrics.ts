@@ -51,6 +51,15 @@ export function createSelfMetrics(): SelfMetrics {
     ['method', 'route', 'status_code'],
     LATENCY_BUCKETS,
   );
+  r.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', [], () => [
+    { value: process.memoryUsage.rss() },
+  ]);
+  r.gauge('nodejs_heap_size_used_bytes', 'V8 heap in use (main thread).', [], () => [
+    { value: process.memoryUsage().heapUsed },
+  ]);
+  r.gauge('nodejs_external_memory_bytes', 'Memory of Buffers and other objects outside the V8 heap.', [], () => [
+    { value: process.memoryUsage().external },
+  ]);
   return {
     registry: r,
     requestDuration,

@@ -17,6 +17,12 @@ import {
   type RetentionPolicy,
 } from './plan.js';
 
+/**
+ * Spans one compaction job may merge: the sort of that many spans (nested attributes included)
+ * fits the background DuckDB's memory. Blocks therefore stay below about 600k spans.
+ */
+export const MAX_SPANS_PER_JOB = 600_000;
+
 export interface CompactorPolicy extends RetentionPolicy {
   windowMs: number;
   maxBlockBytes: number;
@@ -73,6 +79,7 @@ export class Compactor {
     const policy: CompactionPolicy = {
       windowMs: this.#policy.windowMs,
       maxBlockBytes: this.#policy.maxBlockBytes,
+      maxSpans: MAX_SPANS_PER_JOB,
       ...DEFAULT_INPUTS,
     };
     while (!this.#stopped && now() < deadline) {

@@ -9,6 +9,11 @@ export interface CompactionPolicy {
   windowMs: number;
   /** Upper bound on the summed size of one job's inputs. */
   maxBlockBytes: number;
+  /**
+   * Upper bound on the summed spans of one job's inputs (0 = none): the job's sort must fit the
+   * background DuckDB's memory.
+   */
+  maxSpans?: number;
   minInputs: number;
   maxInputs: number;
   /** Within this age blocks are grouped by level and window; beyond it by window only. */
@@ -54,11 +59,15 @@ function pickInputs(list: readonly BlockMeta[], policy: CompactionPolicy): strin
   const bySize = [...list].sort((a, b) => a.totalObjects - b.totalObjects || a.size - b.size);
   const picked: string[] = [];
   let bytes = 0;
+  let spans = 0;
+  const maxSpans = policy.maxSpans ?? 0;
   for (const m of bySize) {
     if (picked.length >= policy.maxInputs) break;
     if (picked.length > 0 && bytes + m.size > policy.maxBlockBytes) break;
+    if (picked.length > 0 && maxSpans > 0 && spans + m.totalSpans > maxSpans) break;
     picked.push(m.blockID);
     bytes += m.size;
+    spans += m.totalSpans;
   }
   return picked;
 }
