@@ -13,9 +13,9 @@ import { Wal, type SyncPolicy } from '../wal/index.js';
 
 /**
  * A WAL segment is cut at this size even when max_block_bytes is larger: it bounds the memory and
- * the latency of one block build (about 100k spans). Compaction merges the blocks afterwards.
+ * the latency of one block build (about 50k spans). Compaction merges the blocks afterwards.
  */
-export const MAX_SEGMENT_BYTES = 64 << 20;
+export const MAX_SEGMENT_BYTES = 32 << 20;
 
 export interface StorageOptions {
   walPath: string;
@@ -24,7 +24,7 @@ export interface StorageOptions {
   syncIntervalMs: number;
   flush: FlushPolicy;
   compactor: CompactorPolicy;
-  /** DuckDB memory for queries (default 128MB) and for block builds and compaction (256MB). */
+  /** DuckDB memory for queries (default 96MB) and for block builds and compaction (128MB, one thread). */
   duckdbMemoryLimit?: string;
   backgroundMemoryLimit?: string;
   now?: () => number;
@@ -75,14 +75,14 @@ export class Storage {
     const tempDirectory = path.join(opts.walPath, '..', '.duckdb-tmp');
     await mkdir(tempDirectory, { recursive: true });
     const db = await DuckDb.open({
-      memoryLimit: opts.duckdbMemoryLimit ?? '128MB',
+      memoryLimit: opts.duckdbMemoryLimit ?? '96MB',
       threads: 2,
       tempDirectory,
       connections: 4,
     });
     const background = await DuckDb.open({
-      memoryLimit: opts.backgroundMemoryLimit ?? '256MB',
-      threads: 2,
+      memoryLimit: opts.backgroundMemoryLimit ?? '128MB',
+      threads: 1,
       tempDirectory,
       connections: 2,
     });

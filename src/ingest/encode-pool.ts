@@ -22,7 +22,10 @@ export class EncodePool {
   }
 
   #spawn(slot: number): void {
-    const w = new Worker(new URL('./encode-worker-entry.mjs', import.meta.url));
+    const w = new Worker(new URL('./encode-worker-entry.mjs', import.meta.url), {
+      // A job holds one request (≤ 16 MiB decoded); a small heap keeps the process lean.
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+    });
     w.unref();
     w.on('message', (msg: { id: number; result: EncodeResult }) => {
       this.#load[slot]!--;

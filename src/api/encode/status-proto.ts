@@ -26,9 +26,30 @@ export function encodeExportTraceResponseProto(r: ExportTraceOutcome): Uint8Arra
  * Encodes `google.rpc.Status` {code=1 int32, message=2, details=3}. No details are written;
  * zero code and empty message are omitted (proto3).
  */
-export function encodeRpcStatusProto(code: number, message: string): Uint8Array {
-  const w = new ProtoWriter(64 + message.length * 3);
+export function encodeRpcStatusProto(
+  code: number,
+  message: string,
+  retryAfterSeconds?: number,
+): Uint8Array {
+  const w = new ProtoWriter(128 + message.length * 3);
   w.int32Field(1, code);
   w.stringField(2, message);
+  if (retryAfterSeconds !== undefined) writeRetryInfo(w, retryAfterSeconds);
   return w.finish();
+}
+
+/**
+ * `details` entry `google.protobuf.Any{type_url=1, value=2}` holding `google.rpc.RetryInfo
+ * {retry_delay=1 google.protobuf.Duration{seconds=1}}`: OTLP clients retry RESOURCE_EXHAUSTED and
+ * UNAVAILABLE only when it is present.
+ */
+function writeRetryInfo(w: ProtoWriter, seconds: number): void {
+  const any = w.beginMessage(3);
+  w.stringField(1, 'type.googleapis.com/google.rpc.RetryInfo');
+  const info = w.beginMessage(2);
+  const delay = w.beginMessage(1);
+  w.varint64NumberField(1, Math.max(0, Math.round(seconds)));
+  w.endMessage(delay);
+  w.endMessage(info);
+  w.endMessage(any);
 }

@@ -83,3 +83,13 @@ test('google.rpc.Status in protobuf and JSON', () => {
     );
   }
 });
+
+test('google.rpc.Status carries RetryInfo when a retry delay is given', () => {
+  const typeUrl = Buffer.from('type.googleapis.com/google.rpc.RetryInfo');
+  const expected = Buffer.concat([
+    Buffer.from([0x08, 0x08, 0x12, 0x01, 0x78, 0x1a, 0x30, 0x0a, 0x28]),
+    typeUrl,
+    Buffer.from([0x12, 0x04, 0x0a, 0x02, 0x08, 0x02]),
+  ]);
+  assert.equal(Buffer.from(encodeRpcStatusProto(8, 'x', 2)).toString('hex'), expected.toString('hex'));
+});

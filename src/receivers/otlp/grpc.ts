@@ -11,7 +11,7 @@ import {
   type ServiceDefinition,
   Metadata,
 } from '@grpc/grpc-js';
-import { encodeExportTraceResponseProto } from '../../api/encode/index.js';
+import { encodeExportTraceResponseProto, encodeRpcStatusProto } from '../../api/encode/index.js';
 import { mapError } from '../../api/errors.js';
 import type { SpanSink } from '../../model/index.js';
 import { resolveTenant } from '../tenant.js';
@@ -64,8 +64,11 @@ export function createOtlpGrpcServer(opts: OtlpGrpcOptions): Server {
           const m = mapError(err);
           if (m.unexpected) opts.log('OTLP/gRPC request failed', err);
           const metadata = new Metadata();
-          if (m.retryAfterSeconds !== undefined)
+          if (m.retryAfterSeconds !== undefined) {
             metadata.set('retry-after', String(m.retryAfterSeconds));
+            const details = encodeRpcStatusProto(m.grpcCode, m.message, m.retryAfterSeconds);
+            metadata.set('grpc-status-details-bin', Buffer.from(details));
+          }
           callback({ code: m.grpcCode as GrpcStatus, details: m.message, metadata }, null);
         },
       );
