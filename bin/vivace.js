@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import('../src/cli/index.ts');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {

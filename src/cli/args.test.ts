@@ -217,7 +217,7 @@ Commands:
   version       print the version
 
 Flags of the server and of check-config:
-  -config.file=PATH   tempo.yaml to read; without it every receiver is on at its default port
+  -config.file=PATH   tempo.yaml to read; without it every implemented receiver (OTLP gRPC and HTTP) is on at its default port, Jaeger and Zipkin not yet
   -config.expand-env  replace \${VAR} and \${VAR:-default} in the config file first
   -config.verify      check the config file and exit, like check-config
   -target=all         accepted as Tempo's; Vivace always runs every component in one process
@@ -239,7 +239,7 @@ Flags start with - or --; a value follows = or comes as the next argument.
       `Usage: vivace check-config [flags]
 
 Flags:
-  -config.file=PATH   tempo.yaml to read; without it every receiver is on at its default port
+  -config.file=PATH   tempo.yaml to read; without it every implemented receiver (OTLP gRPC and HTTP) is on at its default port, Jaeger and Zipkin not yet
   -config.expand-env  replace \${VAR} and \${VAR:-default} in the config file first
   -config.verify      check the config file and exit, like check-config
   -target=all         accepted as Tempo's; Vivace always runs every component in one process

@@ -39,7 +39,7 @@ type FlagTable = Readonly<Record<string, FlagSpec>>;
 const CONFIG_FLAGS: FlagTable = {
   'config.file': {
     value: 'PATH',
-    help: 'tempo.yaml to read; without it every receiver is on at its default port',
+    help: 'tempo.yaml to read; without it every implemented receiver (OTLP gRPC and HTTP) is on at its default port, Jaeger and Zipkin not yet',
   },
   'config.expand-env': {
     value: 'BOOL',

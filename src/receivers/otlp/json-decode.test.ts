@@ -349,18 +349,13 @@ test('JSON numbers beyond 2^53 are taken as JSON.parse rounded them, without exp
 });
 
 const SPAN = 'resourceSpans[0].scopeSpans[0].spans[0]';
+const NOT_JSON = 'the body is not valid JSON';
 const ATTR = `${SPAN}.attributes[0].value`;
 
 test('wrong types throw InvalidRequestError with the path and what was expected', () => {
-  let parseMessage = '';
-  try {
-    JSON.parse('{"resourceSpans": [');
-  } catch (err) {
-    parseMessage = (err as Error).message;
-  }
   const span = (fields: object) => requestOf({ traceId: T1, spanId: S1, ...fields });
   const cases: Array<{ name: string; json: unknown; message: string }> = [
-    { name: 'not JSON', json: '{"resourceSpans": [', message: parseMessage },
+    { name: 'not JSON', json: '{"resourceSpans": [', message: NOT_JSON },
     { name: 'an array', json: [], message: 'the request: expected an object, got an array' },
     { name: 'null', json: null, message: 'the request: expected an object, got null' },
     {
@@ -588,6 +583,25 @@ test('wrong types throw InvalidRequestError with the path and what was expected'
     const text = typeof c.json === 'string' ? c.json : JSON.stringify(c.json);
     assert.throws(
       () => decodeOtlpJson(text),
+      { name: 'InvalidRequestError', message: `invalid OTLP JSON: ${c.message}` },
+      c.name,
+    );
+  }
+});
+
+test('text that is not JSON gets our message, with the byte near the fault when known', () => {
+  const cases: Array<{ name: string; text: string; message: string }> = [
+    { name: 'empty', text: '', message: NOT_JSON },
+    { name: 'cut short', text: '{"resourceSpans": [', message: NOT_JSON },
+    { name: 'bad property name', text: '{x', message: `${NOT_JSON} (near byte 1)` },
+    { name: 'trailing text', text: '{"a":1}x', message: `${NOT_JSON} (near byte 7)` },
+    // "é" is one character but two UTF-8 bytes: the offset counts bytes.
+    { name: 'after non-ASCII', text: '{"é":1}x', message: `${NOT_JSON} (near byte 8)` },
+    { name: 'a bad literal', text: '{"a": tru}', message: NOT_JSON },
+  ];
+  for (const c of cases) {
+    assert.throws(
+      () => decodeOtlpJson(c.text),
       { name: 'InvalidRequestError', message: `invalid OTLP JSON: ${c.message}` },
       c.name,
     );

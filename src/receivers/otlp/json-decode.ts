@@ -55,6 +55,22 @@ const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
 
 const EMPTY: AnyValue = Object.freeze({ type: 'empty' });
 
+/** V8's JSON.parse messages end with the character index of the fault, when they know it. */
+const PARSE_POSITION = /position (\d+)/;
+
+/**
+ * Our message for text JSON.parse rejected: V8's own words are not passed on, only the place it
+ * names, turned from a character index into a UTF-8 byte offset in the body.
+ */
+function notJsonMessage(text: string, err: unknown): string {
+  const found = err instanceof Error ? PARSE_POSITION.exec(err.message) : null;
+  const near =
+    found?.[1] === undefined
+      ? ''
+      : ` (near byte ${Buffer.byteLength(text.slice(0, Number(found[1])), 'utf8')})`;
+  return `invalid OTLP JSON: the body is not valid JSON${near}`;
+}
+
 /**
  * Decodes an OTLP/JSON `ExportTraceServiceRequest`.
  *
@@ -68,7 +84,7 @@ export function decodeOtlpJson(text: string): DecodeResult {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new InvalidRequestError(`invalid OTLP JSON: ${(err as Error).message}`);
+    throw new InvalidRequestError(notJsonMessage(text, err));
   }
   const c = new JsonCursor();
   const request = readObject(c, parsed, '') ?? {};
