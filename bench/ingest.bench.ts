@@ -30,8 +30,6 @@ const TOTAL_SPANS = arg('spans', 1_500_000);
 const CONCURRENCY = arg('concurrency', 8);
 const BATCH_SPANS = arg('batch', 1000);
 
-
-
 const identity = (b: Buffer): Buffer => b;
 const TraceClient = makeGenericClientConstructor(
   {
@@ -48,12 +46,18 @@ const TraceClient = makeGenericClientConstructor(
   'TraceService',
 );
 
-async function sendGrpc(server: ServerProcess, reqs: Request[], concurrency: number): Promise<void> {
+async function sendGrpc(
+  server: ServerProcess,
+  reqs: Request[],
+  concurrency: number,
+): Promise<void> {
   const client = new TraceClient(server.otlpGrpc, credentials.createInsecure(), {
     'grpc.max_send_message_length': 64 << 20,
   }) as unknown as Client & { Export: (b: Buffer, cb: (err: Error | null) => void) => void };
   const exportOne = (b: Buffer) =>
-    new Promise<void>((resolve, reject) => client.Export(b, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      client.Export(b, (err) => (err ? reject(err) : resolve())),
+    );
   await pool(reqs, concurrency, (r) => exportOne(Buffer.from(r.body)));
   client.close();
 }
@@ -72,7 +76,10 @@ async function blockStats(dir: string): Promise<{ spans: number; bytes: number; 
   let blocks = 0;
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.name !== 'meta.json') continue;
-    const meta = JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as { totalSpans: number; size: number };
+    const meta = JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as {
+      totalSpans: number;
+      size: number;
+    };
     spans += meta.totalSpans;
     bytes += meta.size;
     blocks++;
@@ -136,8 +143,11 @@ overrides:
     console.log(
       `compacted      ${fmt(compacted.bytes / compacted.spans, 1)} bytes/span in ${compacted.blocks} blocks (${fmt(compacted.spans)} spans; ${fmt((await dirBytes(path.join(dataDir, 'blocks'))) / 2 ** 20, 1)} MiB incl. compacted-away blocks)`,
     );
-    console.log(`peak RSS       ${fmt(peakRssBytes(pid) / 2 ** 20)} MiB (server, whole run incl. compaction)`);
-    if (spans !== compacted.spans) console.log(`note: sent ${spans} spans, blocks hold ${compacted.spans}`);
+    console.log(
+      `peak RSS       ${fmt(peakRssBytes(pid) / 2 ** 20)} MiB (server, whole run incl. compaction)`,
+    );
+    if (spans !== compacted.spans)
+      console.log(`note: sent ${spans} spans, blocks hold ${compacted.spans}`);
   } finally {
     await server.stop();
   }

@@ -52,10 +52,15 @@ ${extraYaml}`;
   const file = path.join(dataDir, 'tempo.yaml');
   await writeFile(file, config);
   const bin = path.join(import.meta.dirname, '..', 'bin', 'vivace.js');
-  const child = spawn(process.execPath, [bin, `-config.file=${file}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [bin, `-config.file=${file}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const base = `http://127.0.0.1:${api}`;
   for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${base}/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -94,7 +99,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Runs `task` for each item with at most `concurrency` in flight. */
-export async function pool<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: concurrency }, async () => {
     while (next < items.length) {
@@ -106,7 +115,10 @@ export async function pool<T>(items: readonly T[], concurrency: number, task: (i
 }
 
 export function fmt(n: number, digits = 0): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return n.toLocaleString('en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
 }
 
 export interface Request {
@@ -124,7 +136,11 @@ export function makeRequests(
   batchSpans: number,
   sampleEvery = 50,
 ): { requests: Request[]; sample: Array<{ traceId: string; spans: number }> } {
-  const gen = new ShopTraceGenerator({ seed, startUnixMs: Date.now() - 3600_000, tracesPerSecond: 1000 });
+  const gen = new ShopTraceGenerator({
+    seed,
+    startUnixMs: Date.now() - 3600_000,
+    tracesPerSecond: 1000,
+  });
   const requests: Request[] = [];
   const sample: Array<{ traceId: string; spans: number }> = [];
   let total = 0;
@@ -133,9 +149,11 @@ export function makeRequests(
     const batch = gen.nextBatch(Math.max(1, Math.round(batchSpans / 15)));
     const perTrace = new Map<string, number>();
     for (const rs of batch.resourceSpans) {
-      for (const ss of rs.scopeSpans) for (const s of ss.spans) perTrace.set(s.traceId, (perTrace.get(s.traceId) ?? 0) + 1);
+      for (const ss of rs.scopeSpans)
+        for (const s of ss.spans) perTrace.set(s.traceId, (perTrace.get(s.traceId) ?? 0) + 1);
     }
-    for (const [traceId, n] of perTrace) if (traces++ % sampleEvery === 0) sample.push({ traceId, spans: n });
+    for (const [traceId, n] of perTrace)
+      if (traces++ % sampleEvery === 0) sample.push({ traceId, spans: n });
     const n = countSpans(batch);
     requests.push({ body: encodeTraceProto(batch), spans: n });
     total += n;
@@ -144,7 +162,11 @@ export function makeRequests(
 }
 
 /** Posts requests to OTLP/HTTP, retrying on 429/503. */
-export async function sendHttp(server: ServerProcess, reqs: Request[], concurrency: number): Promise<void> {
+export async function sendHttp(
+  server: ServerProcess,
+  reqs: Request[],
+  concurrency: number,
+): Promise<void> {
   await pool(reqs, concurrency, async (r) => {
     for (;;) {
       const res = await fetch(`${server.otlpHttp}/v1/traces`, {

@@ -30,10 +30,15 @@ type Sample = Array<{ traceId: string; spans: number }>;
 async function blockCount(): Promise<{ blocks: number; spans: number }> {
   let blocks = 0;
   let spans = 0;
-  for (const e of await readdir(path.join(dataDir, 'blocks'), { withFileTypes: true, recursive: true })) {
+  for (const e of await readdir(path.join(dataDir, 'blocks'), {
+    withFileTypes: true,
+    recursive: true,
+  })) {
     if (e.name !== 'meta.json') continue;
     blocks++;
-    spans += (JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as { totalSpans: number }).totalSpans;
+    spans += (
+      JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as { totalSpans: number }
+    ).totalSpans;
   }
   return { blocks, spans };
 }
@@ -47,7 +52,13 @@ async function build(server: ServerProcess): Promise<Sample> {
   return sample;
 }
 
-async function measure(name: string, ids: string[], url: (id: string) => string, init: RequestInit, expect: number) {
+async function measure(
+  name: string,
+  ids: string[],
+  url: (id: string) => string,
+  init: RequestInit,
+  expect: number,
+) {
   const times: number[] = [];
   for (const id of ids) {
     const t0 = performance.now();
@@ -68,7 +79,9 @@ async function main(): Promise<void> {
   if (rebuild) await rm(dataDir, { recursive: true, force: true });
   const server = await startServer(dataDir, CONFIG);
   try {
-    const sample = rebuild ? await build(server) : (JSON.parse(await readFile(samplesFile, 'utf8')) as Sample);
+    const sample = rebuild
+      ? await build(server)
+      : (JSON.parse(await readFile(samplesFile, 'utf8')) as Sample);
     for (let i = 0; i < 90; i++) {
       const { blocks } = await blockCount();
       if (blocks <= 4) break;
@@ -76,12 +89,29 @@ async function main(): Promise<void> {
     }
     const { blocks, spans } = await blockCount();
     console.log(`stored: ${fmt(spans)} spans in ${blocks} blocks`);
-    const ids = Array.from({ length: LOOKUPS }, (_, i) => (sample[(i * 7919) % sample.length] as Sample[number]).traceId);
-    const missing = Array.from({ length: Math.min(200, LOOKUPS) }, (_, i) => (i + 1).toString(16).padStart(32, 'f'));
+    const ids = Array.from(
+      { length: LOOKUPS },
+      (_, i) => (sample[(i * 7919) % sample.length] as Sample[number]).traceId,
+    );
+    const missing = Array.from({ length: Math.min(200, LOOKUPS) }, (_, i) =>
+      (i + 1).toString(16).padStart(32, 'f'),
+    );
     // Warm-up: open the blocks' metadata once.
     await measure('warm-up', ids.slice(0, 20), (id) => `${server.api}/api/traces/${id}`, {}, 200);
-    await measure('GET /api/traces/{id} (JSON)', ids, (id) => `${server.api}/api/traces/${id}`, {}, 200);
-    await measure('GET /api/v2/traces/{id} (protobuf)', ids, (id) => `${server.api}/api/v2/traces/${id}`, { headers: { Accept: 'application/protobuf' } }, 200);
+    await measure(
+      'GET /api/traces/{id} (JSON)',
+      ids,
+      (id) => `${server.api}/api/traces/${id}`,
+      {},
+      200,
+    );
+    await measure(
+      'GET /api/v2/traces/{id} (protobuf)',
+      ids,
+      (id) => `${server.api}/api/v2/traces/${id}`,
+      { headers: { Accept: 'application/protobuf' } },
+      200,
+    );
     await measure('missing id (404)', missing, (id) => `${server.api}/api/traces/${id}`, {}, 404);
   } finally {
     await server.stop();

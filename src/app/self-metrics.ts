@@ -57,9 +57,12 @@ export function createSelfMetrics(): SelfMetrics {
   r.gauge('nodejs_heap_size_used_bytes', 'V8 heap in use (main thread).', [], () => [
     { value: process.memoryUsage().heapUsed },
   ]);
-  r.gauge('nodejs_external_memory_bytes', 'Memory of Buffers and other objects outside the V8 heap.', [], () => [
-    { value: process.memoryUsage().external },
-  ]);
+  r.gauge(
+    'nodejs_external_memory_bytes',
+    'Memory of Buffers and other objects outside the V8 heap.',
+    [],
+    () => [{ value: process.memoryUsage().external }],
+  );
   return {
     registry: r,
     requestDuration,

@@ -55,7 +55,11 @@ export class Distributor {
   /** Pushes a raw OTLP request: decoded and encoded in the worker pool. */
   async pushRaw(tenant: string, raw: RawRequest): Promise<PushOutcome> {
     this.#checkOverload(tenant);
-    const job = { format: raw.format, body: raw.body, maxAttributeBytes: this.#opts.maxAttributeBytes };
+    const job = {
+      format: raw.format,
+      body: raw.body,
+      maxAttributeBytes: this.#opts.maxAttributeBytes,
+    };
     const decoded = await this.#opts.pool.encode(job);
     return this.#admitAndAppend(tenant, decoded, raw.body.length, raw.receiver, async (drop) => {
       return (await this.#opts.pool.encode({ ...job, dropTraces: drop })).encoded;
@@ -158,7 +162,11 @@ export class Distributor {
     let b = this.#buckets.get(tenant);
     if (!b) {
       const { rateLimitBytes, burstSizeBytes } = this.#opts.limits;
-      b = new ByteBucket(rateLimitBytes, Math.max(burstSizeBytes, rateLimitBytes), this.#opts.now());
+      b = new ByteBucket(
+        rateLimitBytes,
+        Math.max(burstSizeBytes, rateLimitBytes),
+        this.#opts.now(),
+      );
       this.#buckets.set(tenant, b);
     }
     return b;

@@ -44,8 +44,11 @@ export function runEncodeJob(job: EncodeJob): EncodeResult {
     const decoded =
       job.format === 'otlp-protobuf'
         ? decodeOtlpProtobuf(job.body)
-        : decodeOtlpJson(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength).toString('utf8'));
-    if (job.dropTraces && job.dropTraces.length > 0) dropTraces(decoded.batch, new Set(job.dropTraces));
+        : decodeOtlpJson(
+            Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength).toString('utf8'),
+          );
+    if (job.dropTraces && job.dropTraces.length > 0)
+      dropTraces(decoded.batch, new Set(job.dropTraces));
     if (job.maxAttributeBytes > 0) truncateAttributes(decoded.batch, job.maxAttributeBytes);
     return {
       ok: true,

@@ -34,7 +34,8 @@ export class EncodePool {
       p?.resolve(msg.result);
     });
     w.on('error', (err) => {
-      for (const p of this.#pending.values()) p.reject(new StorageError('an encode worker failed', err));
+      for (const p of this.#pending.values())
+        p.reject(new StorageError('an encode worker failed', err));
       this.#pending.clear();
     });
     this.#workers[slot] = w;

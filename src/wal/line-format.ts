@@ -31,6 +31,7 @@ export const ValueType = {
 } as const;
 
 /** Characters that JSON text must escape (plus lone surrogates, which JSON.stringify escapes). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal; the common case (nothing to escape) skips JSON.stringify. */

@@ -91,5 +91,8 @@ test('google.rpc.Status carries RetryInfo when a retry delay is given', () => {
     typeUrl,
     Buffer.from([0x12, 0x04, 0x0a, 0x02, 0x08, 0x02]),
   ]);
-  assert.equal(Buffer.from(encodeRpcStatusProto(8, 'x', 2)).toString('hex'), expected.toString('hex'));
+  assert.equal(
+    Buffer.from(encodeRpcStatusProto(8, 'x', 2)).toString('hex'),
+    expected.toString('hex'),
+  );
 });

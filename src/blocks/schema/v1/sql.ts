@@ -135,7 +135,11 @@ export function findDuplicatesSql(name: string, inputs: readonly string[]): stri
 }
 
 /** Merges blocks' spans into `file`, sorted by trace id, leaving out the rows listed in `duplicates`. */
-export function compactSpansSql(inputs: readonly string[], duplicates: string, file: string): string {
+export function compactSpansSql(
+  inputs: readonly string[],
+  duplicates: string,
+  file: string,
+): string {
   return copyTo(
     `SELECT * EXCLUDE (filename, file_row_number) FROM ${readWithRowIds(inputs)}
      ANTI JOIN ${duplicates} USING (filename, file_row_number)
