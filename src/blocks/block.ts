@@ -2,7 +2,7 @@
  * One immutable block on disk, with its bloom filter in memory. Readers hold a reference while
  * they use the files, so that retention and compaction never delete a block under a query.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoredResource, StoredScope, StoredSpan } from '../wal/index.js';
 import { Bloom } from './bloom.js';
@@ -10,8 +10,10 @@ import type { DuckDb } from './duckdb/db.js';
 import type { BlockMeta } from './meta.js';
 import {
   BLOOM_FILE,
+  COMPACTED_META_FILE,
   DATA_FILE,
   findTraceSql,
+  META_FILE,
   readResourcesSql,
   readScopesSql,
   RESOURCES_FILE,
@@ -35,8 +37,10 @@ export class Block {
     this.#bloom = bloom;
   }
 
+  /** Opens a block written earlier; throws when one of its files is missing or unreadable. */
   static async open(dir: string, meta: BlockMeta): Promise<Block> {
     const bloom = Bloom.fromBytes(await readFile(path.join(dir, BLOOM_FILE)));
+    for (const name of [DATA_FILE, RESOURCES_FILE, SCOPES_FILE]) await stat(path.join(dir, name));
     return new Block(dir, meta, bloom);
   }
 
@@ -84,7 +88,7 @@ export class Block {
   }
 
   #removeFiles(): void {
-    rm(this.dir, { recursive: true, force: true }).then(this.#markDeleted, this.#markDeleted);
+    removeBlockDir(this.dir).then(this.#markDeleted, this.#markDeleted);
   }
 
   /** The stored spans of a trace (empty when absent). The caller holds a reference. */
@@ -93,21 +97,49 @@ export class Block {
     return (await db.all(findTraceSql(this.dataFile, traceId))) as unknown as StoredSpan[];
   }
 
+  /** The block's resources by id (read once; a failed read is tried again next time). */
   resources(db: DuckDb): Promise<Map<string, StoredResource>> {
-    this.#resources ??= db.all(readResourcesSql(this.file(RESOURCES_FILE))).then((rows) => {
-      const map = new Map<string, StoredResource>();
-      for (const r of rows as unknown as StoredResource[]) map.set(r.rid, r);
-      return map;
+    this.#resources ??= this.#readDictionary<StoredResource>(
+      db,
+      readResourcesSql(this.file(RESOURCES_FILE)),
+      (r) => r.rid,
+    ).catch((err: unknown) => {
+      this.#resources = undefined;
+      throw err;
     });
     return this.#resources;
   }
 
+  /** The block's scopes by id (read once; a failed read is tried again next time). */
   scopes(db: DuckDb): Promise<Map<string, StoredScope>> {
-    this.#scopes ??= db.all(readScopesSql(this.file(SCOPES_FILE))).then((rows) => {
-      const map = new Map<string, StoredScope>();
-      for (const c of rows as unknown as StoredScope[]) map.set(c.sid, c);
-      return map;
+    this.#scopes ??= this.#readDictionary<StoredScope>(
+      db,
+      readScopesSql(this.file(SCOPES_FILE)),
+      (c) => c.sid,
+    ).catch((err: unknown) => {
+      this.#scopes = undefined;
+      throw err;
     });
     return this.#scopes;
   }
+
+  async #readDictionary<T>(
+    db: DuckDb,
+    sql: string,
+    key: (row: T) => string,
+  ): Promise<Map<string, T>> {
+    const map = new Map<string, T>();
+    for (const row of (await db.all(sql)) as unknown as T[]) map.set(key(row), row);
+    return map;
+  }
+}
+
+/**
+ * Deletes a block's directory, its meta files first: a crash midway leaves a directory without
+ * meta.json, which the next start removes, never a block with files missing.
+ */
+async function removeBlockDir(dir: string): Promise<void> {
+  await rm(path.join(dir, META_FILE), { force: true });
+  await rm(path.join(dir, COMPACTED_META_FILE), { force: true });
+  await rm(dir, { recursive: true, force: true });
 }

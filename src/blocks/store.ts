@@ -44,7 +44,7 @@ export class BlockStore {
       for (const name of await readdir(tdir).catch(() => [] as string[])) {
         await this.#openOne(tenant, path.join(tdir, name), name);
       }
-      this.#retireReplaced(tenant);
+      await this.#retireReplaced(tenant);
     }
   }
 
@@ -53,34 +53,29 @@ export class BlockStore {
       await rm(dir, { recursive: true, force: true });
       return;
     }
-    const live = await readFile(path.join(dir, META_FILE), 'utf8').catch(() => undefined);
-    if (live !== undefined) {
-      const block = await Block.open(dir, parseBlockMeta(live));
-      this.#insert(tenant, block);
-      return;
-    }
-    const compacted = await readFile(path.join(dir, COMPACTED_META_FILE), 'utf8').catch(
-      () => undefined,
-    );
-    if (compacted === undefined) {
-      this.#opts.log(`removing ${dir}: it has no meta.json`);
+    const found = await readMeta(dir);
+    const block = found && (await Block.open(dir, found.meta).catch((err: Error) => err));
+    if (found === undefined || !(block instanceof Block)) {
+      // Only a crash while the block was being deleted leaves it so.
+      const why = block instanceof Error ? `cannot open it: ${block.message}` : 'no meta.json';
+      this.#opts.log(`removing ${dir}: ${why}`);
       await rm(dir, { recursive: true, force: true });
       return;
     }
-    const meta = parseBlockMeta(compacted);
-    const block = await Block.open(dir, meta);
-    const at = Date.parse(meta.compactedTime ?? '') || this.#opts.now();
+    if (!found.compacted) {
+      this.#insert(tenant, block);
+      return;
+    }
+    const at = Date.parse(found.meta.compactedTime ?? '') || this.#opts.now();
     this.#compactedList(tenant).push({ block, compactedAtMs: at });
   }
 
   /** After a crash between writing a compacted block and retiring its inputs, retire them now. */
-  #retireReplaced(tenant: string): void {
-    const replaced = new Set(
-      (this.#live.get(tenant) ?? []).flatMap((b) => b.meta.compactedFrom ?? []),
-    );
-    for (const block of [...(this.#live.get(tenant) ?? [])]) {
-      if (replaced.has(block.id)) void this.markCompacted(tenant, [block]);
-    }
+  async #retireReplaced(tenant: string): Promise<void> {
+    const live = this.#live.get(tenant) ?? [];
+    const replaced = new Set(live.flatMap((b) => b.meta.compactedFrom ?? []));
+    const inputs = live.filter((b) => replaced.has(b.id));
+    if (inputs.length > 0) await this.markCompacted(tenant, inputs);
   }
 
   #insert(tenant: string, block: Block): void {
@@ -167,4 +162,21 @@ export class BlockStore {
     this.#live.clear();
     this.#compacted.clear();
   }
+}
+
+/** A block's meta: meta.json if it parses, else meta.compacted.json; undefined if neither does. */
+async function readMeta(dir: string): Promise<{ meta: BlockMeta; compacted: boolean } | undefined> {
+  for (const [file, compacted] of [
+    [META_FILE, false],
+    [COMPACTED_META_FILE, true],
+  ] as const) {
+    const text = await readFile(path.join(dir, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      return { meta: parseBlockMeta(text), compacted };
+    } catch {
+      // A meta file cut short by a crash: the other one, if any, tells the block's state.
+    }
+  }
+  return undefined;
 }

@@ -105,10 +105,9 @@ export class Compactor {
     }
     const started = performance.now();
     try {
-      const out = await compactBlocks(
-        db,
-        { tenant, tenantDir: store.tenantDir(tenant), now },
-        inputs,
+      // In the background lane: a job and a block build at once would not fit its memory.
+      const out = await this.#deps.lane.run(() =>
+        compactBlocks(db, { tenant, tenantDir: store.tenantDir(tenant), now }, inputs),
       );
       store.add(tenant, out);
       await store.markCompacted(tenant, inputs);

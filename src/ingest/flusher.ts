@@ -77,7 +77,7 @@ export class Flusher {
       if (seg.spanCount === 0) continue;
       if (
         seg.size >= this.#policy.maxBlockBytes ||
-        now - seg.createdAtMs >= this.#policy.maxBlockDurationMs ||
+        now - seg.activeSinceMs >= this.#policy.maxBlockDurationMs ||
         now - seg.lastAppendMs >= this.#policy.traceIdlePeriodMs
       ) {
         await t.cut();

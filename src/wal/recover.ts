@@ -93,13 +93,19 @@ export async function recoverSegment(
   return { segment: seg, spans: seg.spanCount, truncatedBytes: size - valid };
 }
 
-/** Byte length of the prefix made of complete lines that parse as JSON objects. */
+/** True for a span, resource or scope line (told apart by their first key). */
+function isWalLine(obj: unknown): boolean {
+  if (typeof obj !== 'object' || obj === null) return false;
+  const o = obj as Record<string, unknown>;
+  return typeof o.t === 'string' || typeof o.rid === 'string' || typeof o.sid === 'string';
+}
+
+/** Byte length of the prefix made of complete lines that parse as WAL lines. */
 async function scanValidPrefix(file: string, size: number): Promise<number> {
   let valid = 0;
   try {
     await forEachLine(file, size, (line, offset, bytes) => {
-      const obj: unknown = JSON.parse(line);
-      if (typeof obj !== 'object' || obj === null) throw new Error('not an object');
+      if (!isWalLine(JSON.parse(line))) throw new Error('not a WAL line');
       valid = offset + bytes;
     });
   } catch {

@@ -14,11 +14,26 @@ export function newSegmentId(nowMs: number): string {
 
 export const SEGMENT_SUFFIX = '.ndjson';
 
+/** fsyncs a directory, so that the files just created in it survive a power loss. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 export class Segment {
   readonly id: string;
   readonly tenant: string;
   readonly path: string;
   readonly createdAtMs: number;
+  /**
+   * When the segment became the head (the spare is opened one cut ahead, so this is later than
+   * `createdAtMs`): max_block_duration counts from here.
+   */
+  activeSinceMs: number;
   /** Bytes durably written (everything below is readable). */
   size = 0;
   spanCount = 0;
@@ -33,6 +48,10 @@ export class Segment {
   readonly #recOffset: number[] = [];
   readonly #recLength: number[] = [];
   #fh: FileHandle;
+  /** Reads under way, and the close that waits for them. */
+  #readers = 0;
+  #noReaders: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
 
   private constructor(tenant: string, id: string, file: string, fh: FileHandle, nowMs: number) {
     this.tenant = tenant;
@@ -40,6 +59,7 @@ export class Segment {
     this.path = file;
     this.#fh = fh;
     this.createdAtMs = nowMs;
+    this.activeSinceMs = nowMs;
     this.lastAppendMs = nowMs;
   }
 
@@ -49,6 +69,8 @@ export class Segment {
     const fh = await open(file, 'a+');
     const seg = new Segment(tenant, id, file, fh, nowMs);
     seg.size = (await fh.stat()).size;
+    // A new file's name must be durable before its first acknowledged record is.
+    if (seg.size === 0) await syncDirectory(dir);
     return seg;
   }
 
@@ -105,10 +127,22 @@ export class Segment {
     if (endMs > this.maxEndMs) this.maxEndMs = endMs;
   }
 
-  /** The stored span lines of one trace, in write order. */
+  /**
+   * The stored span lines of one trace, in write order. Empty once the segment is closed: it is
+   * closed only after its spans are in a block, or at shutdown. A read under way finishes first.
+   */
   async readTrace(traceId: string): Promise<StoredSpan[]> {
     const recs = this.#traceRecords.get(traceId);
-    if (recs === undefined) return [];
+    if (recs === undefined || this.#closing) return [];
+    this.#readers++;
+    try {
+      return await this.#readRecords(traceId, recs);
+    } finally {
+      if (--this.#readers === 0) this.#noReaders?.();
+    }
+  }
+
+  async #readRecords(traceId: string, recs: readonly number[]): Promise<StoredSpan[]> {
     const out: StoredSpan[] = [];
     const needle = `{"t":"${traceId}"`;
     for (const rec of recs) {
@@ -130,7 +164,12 @@ export class Segment {
     return out;
   }
 
-  async close(): Promise<void> {
-    await this.#fh.close();
+  /** Closes the file once the reads under way are done (calling it again is harmless). */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#readers > 0) await new Promise<void>((resolve) => (this.#noReaders = resolve));
+      await this.#fh.close();
+    })();
+    return this.#closing;
   }
 }

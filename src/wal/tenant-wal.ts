@@ -31,7 +31,7 @@ interface PendingRecord {
   seg: Segment;
   buf: Buffer;
   traceIds: Iterable<string>;
-  declared: string[];
+  spans: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -44,6 +44,7 @@ export class TenantWal {
   #inFlight: PendingRecord[] = [];
   #pendingBytes = 0;
   #flushing: Promise<void> | undefined;
+  #cutting: Promise<Segment | undefined> | undefined;
   /** Sealed segments not yet handed over because records are still in flight. */
   #sealing: Segment[] = [];
   /** Every segment still holding data that is not in a block yet (oldest first). */
@@ -82,18 +83,13 @@ export class TenantWal {
       return Promise.reject(new OverloadedError('the write-ahead log is behind; retry shortly'));
     }
     const seg = this.#active;
-    const declared: string[] = [];
+    // Every record declares the resources and scopes it uses, so an entry stays valid even if
+    // the record that added it fails to be written.
     for (const [id, line] of enc.resources) {
-      if (!seg.resources.has(id)) {
-        seg.resources.set(id, JSON.parse(line) as StoredResource);
-        declared.push(id);
-      }
+      if (!seg.resources.has(id)) seg.resources.set(id, JSON.parse(line) as StoredResource);
     }
     for (const [id, line] of enc.scopes) {
-      if (!seg.scopes.has(id)) {
-        seg.scopes.set(id, JSON.parse(line) as StoredScope);
-        declared.push(id);
-      }
+      if (!seg.scopes.has(id)) seg.scopes.set(id, JSON.parse(line) as StoredScope);
     }
     if (enc.spanCount > 0) {
       seg.noteSpanTimes(nanoTextToMillis(enc.minStart), nanoTextToMillis(enc.maxEnd));
@@ -102,7 +98,8 @@ export class TenantWal {
     seg.lastAppendMs = this.#opts.now();
     const buf = Buffer.from(enc.text.buffer, enc.text.byteOffset, enc.text.byteLength);
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ seg, buf, traceIds: enc.traceIds, declared, resolve, reject });
+      const spans = enc.spanCount;
+      this.#pending.push({ seg, buf, traceIds: enc.traceIds, spans, resolve, reject });
       this.#pendingBytes += buf.length;
       this.#flushing ??= this.#flushLoop();
     });
@@ -162,26 +159,36 @@ export class TenantWal {
   }
 
   async #undo(seg: Segment, size: number, group: PendingRecord[], cause: unknown): Promise<void> {
-    for (const r of group) {
-      for (const id of r.declared) {
-        seg.resources.delete(id);
-        seg.scopes.delete(id);
-      }
-    }
+    for (const r of group) seg.spanCount -= r.spans;
     await seg.truncateTo(size).catch(() => undefined);
     const err = new StorageError(`could not write the WAL: ${(cause as Error).message}`, cause);
     for (const r of group) r.reject(err);
   }
 
-  /** Seals the active segment if it holds spans; the spare becomes active. */
-  async cut(): Promise<Segment | undefined> {
+  /**
+   * Seals the active segment if it holds spans; the spare becomes active. Calls made while a cut
+   * is under way share it (they would cut the same segment), so that whoever waits on a cut (the
+   * size rule after a write, the flusher, `/flush`) sees it finished.
+   */
+  cut(): Promise<Segment | undefined> {
+    this.#cutting ??= this.#cut().finally(() => (this.#cutting = undefined));
+    return this.#cutting;
+  }
+
+  async #cut(): Promise<Segment | undefined> {
     const old = this.#active;
     if (old.spanCount === 0 || this.#spare === undefined) return undefined;
     const spare = this.#spare;
     this.#spare = undefined;
-    const next = await spare;
-    if (this.#active !== old) return undefined; // a concurrent cut won
+    let next: Segment;
+    try {
+      next = await spare;
+    } catch (err) {
+      this.#prepareSpare(); // so that the next cut can try again
+      throw err;
+    }
     this.#active = next;
+    next.activeSinceMs = this.#opts.now();
     this.live.push(next);
     old.sealed = true;
     this.#sealing.push(old);

@@ -6,7 +6,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SpanBatch } from '../model/index.js';
 import type { EncodedBatch } from './line-format.js';
-import type { Segment } from './segment.js';
+import { syncDirectory, type Segment } from './segment.js';
 import { listSegmentIds, recoverSegment, type RecoveryReport } from './recover.js';
 import { TenantWal, type SyncPolicy } from './tenant-wal.js';
 
@@ -66,8 +66,9 @@ export class Wal {
     let t = this.#tenants.get(tenant);
     if (t === undefined) {
       const dir = path.join(this.#opts.dir, tenant);
-      t = mkdir(dir, { recursive: true }).then(() =>
-        TenantWal.create({
+      t = mkdir(dir, { recursive: true }).then(async () => {
+        await syncDirectory(this.#opts.dir); // the new tenant directory survives a power loss
+        return TenantWal.create({
           dir,
           tenant,
           sync: this.#opts.sync,
@@ -75,8 +76,8 @@ export class Wal {
           maxSegmentBytes: this.#opts.maxSegmentBytes,
           now: this.#opts.now,
           onSealed: this.#opts.onSealed,
-        }),
-      );
+        });
+      });
       this.#tenants.set(tenant, t);
       t.then(
         (w) => this.#ready.set(tenant, w),
@@ -107,10 +108,13 @@ export class Wal {
     return [...this.#tenants.keys()];
   }
 
-  /** Segments still holding data that is not in a block (for the head read path). */
+  /**
+   * Segments still holding data that is not in a block (for the head read path), oldest first. A
+   * snapshot: segments built into blocks meanwhile stay in it (and read as empty once closed).
+   */
   async liveSegments(tenant: string): Promise<readonly Segment[]> {
     const t = this.#tenants.get(tenant);
-    return t ? (await t).live : [];
+    return t ? [...(await t).live] : [];
   }
 
   /** Live segments of tenants whose WAL is open (synchronous, for metrics). */

@@ -1,0 +1,95 @@
+/**
+ * A written block is looked up by known trace ids. DESIGN.md §4 records a DuckDB trap (an equality
+ * filter on a BLOB column of a Parquet file found nothing for ids that are there); this guards the
+ * lookup path against anything like it, at row-group boundaries and at the ends of the id range.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
+import { ShopTraceGenerator } from '../demo/index.js';
+import { spanIdsByTrace } from '../../test/helpers/batches.js';
+import { openTestStorage } from '../../test/helpers/storage.js';
+import { tempDir } from '../../test/helpers/tmp.js';
+
+const TENANT = 't';
+const T0 = 1_700_000_000_000;
+
+/** An id next to `id` in sort order (last hex digit changed), so it falls inside the id range. */
+function neighbour(id: string, delta: number): string {
+  const last = (parseInt(id.slice(-1), 16) + delta + 16) % 16;
+  return id.slice(0, -1) + last.toString(16);
+}
+
+test('a written block finds every known trace id, and no other', async () => {
+  const { dir, cleanup } = await tempDir();
+  const storage = await openTestStorage(dir);
+  try {
+    const gen = new ShopTraceGenerator({ seed: 42, startUnixMs: T0 });
+    const expected = new Map<string, string[]>();
+    for (let i = 0; i < 6; i++) {
+      const batch = gen.nextBatch(500);
+      for (const [id, spans] of spanIdsByTrace(batch)) expected.set(id, spans);
+      await storage.push(TENANT, batch);
+    }
+    await storage.flush();
+    const [block, ...others] = storage.store.blocks(TENANT);
+    assert.ok(block);
+    assert.equal(others.length, 0);
+    const sorted = [...expected.keys()].sort();
+    assert.equal(block.meta.totalObjects, sorted.length);
+    assert.equal(block.meta.minTraceID, sorted[0]);
+    assert.equal(block.meta.maxTraceID, sorted[sorted.length - 1]);
+
+    // The first and last id of every row group, read from the file's own statistics.
+    const groups = await storage.db.all(
+      `SELECT row_group_id, stats_min_value AS lo, stats_max_value AS hi
+       FROM parquet_metadata('${block.dataFile}') WHERE path_in_schema = 'trace_id'
+       ORDER BY row_group_id`,
+    );
+    assert.ok(groups.length >= 3, `the block has ${groups.length} row groups`);
+    const boundary = groups.flatMap((g) => [String(g.lo), String(g.hi)]);
+    const every7th = sorted.filter((_, i) => i % 7 === 0);
+    const known = [...new Set([...boundary, ...every7th])];
+    for (const id of known) {
+      const spans = await block.findTrace(storage.db, id);
+      assert.deepEqual(spans.map((s) => s.s).sort(), expected.get(id), `trace ${id}`);
+      assert.ok(spans.every((s) => s.t === id));
+    }
+
+    const unknown = [
+      '0'.repeat(31) + '1',
+      'f'.repeat(32),
+      ...boundary.flatMap((id) => [neighbour(id, 1), neighbour(id, -1)]),
+    ].filter((id) => !expected.has(id));
+    assert.ok(unknown.length >= 2 * groups.length);
+    for (const id of unknown) assert.deepEqual(await block.findTrace(storage.db, id), [], id);
+  } finally {
+    await storage.close();
+    await cleanup();
+  }
+});
+
+test('a failed read of a block dictionary is not remembered', async () => {
+  const { dir, cleanup } = await tempDir();
+  const storage = await openTestStorage(dir);
+  try {
+    await storage.push(TENANT, new ShopTraceGenerator({ seed: 43, startUnixMs: T0 }).nextBatch(5));
+    await storage.flush();
+    const [block] = storage.store.blocks(TENANT);
+    assert.ok(block);
+    for (const [name, read] of [
+      ['resources.parquet', () => block.resources(storage.db)],
+      ['scopes.parquet', () => block.scopes(storage.db)],
+    ] as const) {
+      const file = path.join(block.dir, name);
+      await rename(file, file + '.away');
+      await assert.rejects(read());
+      await rename(file + '.away', file);
+      assert.ok((await read()).size > 0, `${name} is read once it is back`);
+    }
+  } finally {
+    await storage.close();
+    await cleanup();
+  }
+});
