@@ -24,7 +24,7 @@ export class EncodePool {
   #spawn(slot: number): void {
     const w = new Worker(new URL('./encode-worker-entry.mjs', import.meta.url), {
       // A job holds one request (≤ 16 MiB decoded); a small heap keeps the process lean.
-      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+      resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 128 },
     });
     w.unref();
     w.on('message', (msg: { id: number; result: EncodeResult }) => {
