@@ -39,6 +39,8 @@ interface BlockOrigin {
   level: number;
   sources: string[];
   compactedFrom?: string[];
+  /** Defaults to the build time (level 0). */
+  ingestedUnixMs?: number;
 }
 
 let tableSeq = 0;
@@ -101,7 +103,10 @@ export async function compactBlocks(
   const level = Math.max(...inputs.map((b) => b.meta.compactionLevel)) + 1;
   const sources = inputs.flatMap((b) => b.meta.sources);
   const compactedFrom = inputs.map((b) => b.id);
-  return finishBlock(db, target, id, tmp, { level, sources, compactedFrom });
+  const ingestedUnixMs = Math.max(
+    ...inputs.map((b) => b.meta.ingestedUnixMs ?? (Date.parse(b.meta.createdAt) || 0)),
+  );
+  return finishBlock(db, target, id, tmp, { level, sources, compactedFrom, ingestedUnixMs });
 }
 
 async function startBlock(target: BuildTarget): Promise<{ id: string; tmp: string }> {
@@ -172,6 +177,7 @@ function makeMeta(
     maxTraceID: text(stats.max_trace),
     sources: how.sources,
     createdAt: new Date(target.now()).toISOString(),
+    ingestedUnixMs: how.ingestedUnixMs ?? target.now(),
     ...(how.compactedFrom ? { compactedFrom: how.compactedFrom } : {}),
   };
 }

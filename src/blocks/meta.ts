@@ -20,6 +20,12 @@ export interface BlockMeta {
   /** WAL segments (`tenant/segmentId`) this block was built from, directly or through compaction. */
   sources: string[];
   createdAt: string;
+  /**
+   * Unix ms when the newest of its spans reached Vivace (the build time of the level-0 blocks it
+   * came from). Retention counts from the later of this and `endUnixMs`, as Tempo bounds block
+   * times by ingestion: spans sent with old timestamps are not deleted the moment they arrive.
+   */
+  ingestedUnixMs?: number;
   /** Ids of the blocks this one replaced (set by compaction). */
   compactedFrom?: string[];
   /** Set when the block was compacted away (meta.compacted.json). */

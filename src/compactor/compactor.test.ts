@@ -45,11 +45,11 @@ async function withStorage(
 }
 
 /** Pushes `batch` and builds it into a block of its own; returns that block. */
-async function pushBlock(storage: Storage, batch: SpanBatch): Promise<Block> {
-  const before = new Set(storage.store.blocks(TENANT));
-  await storage.push(TENANT, batch);
+async function pushBlock(storage: Storage, batch: SpanBatch, tenant = TENANT): Promise<Block> {
+  const before = new Set(storage.store.blocks(tenant));
+  await storage.push(tenant, batch);
   await storage.flush();
-  const added = storage.store.blocks(TENANT).filter((b) => !before.has(b));
+  const added = storage.store.blocks(tenant).filter((b) => !before.has(b));
   assert.equal(added.length, 1);
   return added[0] as Block;
 }
@@ -167,24 +167,78 @@ test('compaction levels increase as merged blocks are merged again', async () =>
 const NO_COMPACTION = { maxBlockBytes: 1 };
 
 test('retention by time deletes blocks that ended before block_retention', async () => {
-  await withStorage({ ...NO_COMPACTION, blockRetentionMs: 2 * HOUR }, async ({ storage }) => {
-    const old = shopBatch(21, 10, T0 - 3 * HOUR);
-    const recent = shopBatch(22, 10, T0 - HOUR);
-    const oldBlock = await pushBlock(storage, old);
-    const recentBlock = await pushBlock(storage, recent);
-    await storage.compactor.runCycle();
-    await oldBlock.retire();
-    assert.deepEqual(await filesOf(oldBlock), []);
-    assert.deepEqual(await filesOf(recentBlock), BLOCK_FILES);
-    assert.deepEqual(
-      storage.store.blocks(TENANT).map((b) => b.id),
-      [recentBlock.id],
-    );
-    for (const traceId of spanIdsByTrace(old).keys()) {
-      assert.equal((await storage.findTrace(TENANT, traceId)).trace, undefined);
-    }
-    await assertAllFound(storage, recent);
+  await withStorage(
+    { ...NO_COMPACTION, blockRetentionMs: 2 * HOUR },
+    async ({ storage, clock }) => {
+      const old = shopBatch(21, 10, T0 - 3 * HOUR);
+      const recent = shopBatch(22, 10, T0 - HOUR);
+      clock.now = T0 - 3 * HOUR + 60_000; // each block is built when its spans arrive
+      const oldBlock = await pushBlock(storage, old);
+      clock.now = T0 - HOUR + 60_000;
+      const recentBlock = await pushBlock(storage, recent);
+      clock.now = T0;
+      await storage.compactor.runCycle();
+      await oldBlock.retire();
+      assert.deepEqual(await filesOf(oldBlock), []);
+      assert.deepEqual(await filesOf(recentBlock), BLOCK_FILES);
+      assert.deepEqual(
+        storage.store.blocks(TENANT).map((b) => b.id),
+        [recentBlock.id],
+      );
+      for (const traceId of spanIdsByTrace(old).keys()) {
+        assert.equal((await storage.findTrace(TENANT, traceId)).trace, undefined);
+      }
+      await assertAllFound(storage, recent);
+    },
+  );
+});
+
+test('max_total_bytes bounds all tenants together: the oldest block goes, whoever owns it', async () => {
+  // Blocks of the same spans have the same size: build once to measure, then again with the limit.
+  const build = async (storage: Storage) => ({
+    a: await pushBlock(storage, shopBatch(51, 10, T0 - 3 * HOUR), 'tenant-a'),
+    b: await pushBlock(storage, shopBatch(52, 10, T0 - 2 * HOUR), 'tenant-b'),
+    c: await pushBlock(storage, shopBatch(53, 10, T0 - HOUR), 'tenant-a'),
   });
+  let limit = 0;
+  await withStorage({ ...NO_COMPACTION }, async ({ storage }) => {
+    const { b, c } = await build(storage);
+    limit = b.meta.size + c.meta.size;
+  });
+  await withStorage({ ...NO_COMPACTION, maxTotalBytes: limit }, async ({ storage }) => {
+    const { a, b, c } = await build(storage);
+    await storage.compactor.runCycle();
+    assert.deepEqual(
+      storage.store.blocks('tenant-a').map((x) => x.id),
+      [c.id],
+    );
+    assert.deepEqual(
+      storage.store.blocks('tenant-b').map((x) => x.id),
+      [b.id],
+    );
+    await a.retire();
+    assert.deepEqual(await filesOf(a), []);
+  });
+});
+
+test('spans with old timestamps are kept for block_retention after they arrive', async () => {
+  await withStorage(
+    { ...NO_COMPACTION, blockRetentionMs: 2 * HOUR },
+    async ({ storage, clock }) => {
+      const replayed = shopBatch(23, 10, T0 - 24 * HOUR);
+      const block = await pushBlock(storage, replayed);
+      assert.equal(block.meta.ingestedUnixMs, T0);
+      await storage.compactor.runCycle();
+      assert.deepEqual(
+        storage.store.blocks(TENANT).map((b) => b.id),
+        [block.id],
+      );
+      await assertAllFound(storage, replayed);
+      clock.now = T0 + 2 * HOUR + 1;
+      await storage.compactor.runCycle();
+      assert.deepEqual(storage.store.blocks(TENANT), []);
+    },
+  );
 });
 
 const sizeCases = [
@@ -237,7 +291,7 @@ test('a block deleted under a running query stays readable until the query relea
     const [traceId, ids] = [...spanIdsByTrace(batch)][0] as [string, string[]];
     assert.equal(block.acquire(), true);
 
-    clock.now += HOUR;
+    clock.now += HOUR + 1;
     await storage.compactor.runCycle();
     assert.deepEqual(storage.store.blocks(TENANT), [], 'retention dropped the block');
     assert.equal(block.acquire(), false, 'new readers skip it');
@@ -295,8 +349,11 @@ test('lookups running while blocks are built, compacted and deleted never fail',
         const recent = shopBatch(500 + round, 20, clock.now - 60_000);
         const old = shopBatch(600 + round, 5, clock.now - 3 * HOUR);
         await storage.flush(); // old spans get a block of their own, which retention deletes
+        const now = clock.now;
+        clock.now -= 3 * HOUR; // ...because they arrived three hours ago
         await storage.push(TENANT, old);
         await storage.flush();
+        clock.now = now;
         for (const id of spanIdsByTrace(old).keys()) doomed.push(id);
         await storage.push(TENANT, recent);
         for (const [id, ids] of spanIdsByTrace(recent)) kept.set(id, ids);

@@ -6,6 +6,7 @@ import {
   compactBlocks,
   type BackgroundLane,
   type Block,
+  type BlockMeta,
   type BlockStore,
   type DuckDb,
 } from '../blocks/index.js';
@@ -70,8 +71,8 @@ export class Compactor {
     for (const tenant of this.#deps.store.tenants()) {
       if (this.#stopped) return;
       await this.#compactTenant(tenant);
-      this.#retain(tenant);
     }
+    if (!this.#stopped) this.#retain();
   }
 
   async #compactTenant(tenant: string): Promise<void> {
@@ -122,25 +123,30 @@ export class Compactor {
     }
   }
 
-  #retain(tenant: string): void {
+  /**
+   * Retention over every tenant at once: `max_total_bytes` bounds the disk, whichever tenant the
+   * oldest blocks belong to.
+   */
+  #retain(): void {
     const { store, now } = this.#deps;
-    const live = store.blocks(tenant);
-    const compacted = store.compactedBlocks(tenant);
-    const plan = planRetention(
-      {
-        live: live.map((b) => b.meta),
-        compacted: compacted.map((c) => ({ meta: c.block.meta, compactedAtMs: c.compactedAtMs })),
-      },
-      now(),
-      this.#policy,
-    );
-    const byId = new Map<string, Block>();
-    for (const b of live) byId.set(b.id, b);
-    for (const c of compacted) byId.set(c.block.id, c.block);
+    const byId = new Map<string, { tenant: string; block: Block }>();
+    const live: BlockMeta[] = [];
+    const compacted: Array<{ meta: BlockMeta; compactedAtMs: number }> = [];
+    for (const tenant of store.tenants()) {
+      for (const b of store.blocks(tenant)) {
+        byId.set(b.id, { tenant, block: b });
+        live.push(b.meta);
+      }
+      for (const c of store.compactedBlocks(tenant)) {
+        byId.set(c.block.id, { tenant, block: c.block });
+        compacted.push({ meta: c.block.meta, compactedAtMs: c.compactedAtMs });
+      }
+    }
+    const plan = planRetention({ live, compacted }, now(), this.#policy);
     const del = (ids: string[], reason: 'retention' | 'size' | 'compacted'): void => {
       for (const id of ids) {
-        const block = byId.get(id);
-        if (block) void store.delete(tenant, block);
+        const found = byId.get(id);
+        if (found) void store.delete(found.tenant, found.block);
       }
       if (ids.length > 0) this.#deps.onBlocksDeleted?.(reason, ids.length);
     };

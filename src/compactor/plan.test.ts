@@ -196,6 +196,14 @@ const retentionCases: Array<{
     want: { expired: ['old'], purged: [], evicted: [] },
   },
   {
+    name: 'retention counts from ingestion when spans arrived with old timestamps',
+    live: [
+      { ...meta('replayed', 0, 30 * HOUR, 1, 10), ingestedUnixMs: NOW - HOUR },
+      { ...meta('stale', 0, 30 * HOUR, 1, 10), ingestedUnixMs: NOW - 11 * HOUR },
+    ],
+    want: { expired: ['stale'], purged: [], evicted: [] },
+  },
+  {
     name: 'compacted blocks are purged once compacted_block_retention has passed',
     live: [],
     compacted: [

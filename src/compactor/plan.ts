@@ -99,7 +99,9 @@ export function planRetention(
   policy: RetentionPolicy,
 ): RetentionPlan {
   const cutoff = nowMs - policy.blockRetentionMs;
-  const expired = input.live.filter((m) => m.endUnixMs < cutoff).map((m) => m.blockID);
+  const expired = input.live
+    .filter((m) => Math.max(m.endUnixMs, m.ingestedUnixMs ?? 0) < cutoff)
+    .map((m) => m.blockID);
   const purged = input.compacted
     .filter((c) => nowMs - c.compactedAtMs >= policy.compactedBlockRetentionMs)
     .map((c) => c.meta.blockID);

@@ -155,7 +155,8 @@ export class Flusher {
         `block build for tenant ${tenant} failed, will retry: ${(err as Error).message}`,
       );
       this.#deps.onBuildFailed?.();
-      this.#queue.unshift(...group);
+      // To the back of the queue: a segment that cannot be built must not hold up the others.
+      this.#queue.push(...group);
       return false;
     }
   }
