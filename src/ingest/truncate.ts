@@ -1,7 +1,11 @@
 /** Truncation of long attribute keys and string values, as Tempo's `max_attribute_bytes`. */
 import type { KeyValue, SpanBatch } from '../model/index.js';
 
-function cut(text: string, max: number): string {
+/**
+ * `text` cut to at most `max` UTF-8 bytes (`max` > 0), on a character boundary; `text` itself when
+ * it fits.
+ */
+export function truncateText(text: string, max: number): string {
   if (text.length <= max / 4) return text; // fast path: even 4-byte characters fit
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= max) return text;
@@ -14,8 +18,8 @@ function cut(text: string, max: number): string {
 function truncateList(attrs: KeyValue[], max: number): void {
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i] as KeyValue;
-    const key = cut(a.key, max);
-    const value = a.value.type === 'string' ? cut(a.value.value, max) : undefined;
+    const key = truncateText(a.key, max);
+    const value = a.value.type === 'string' ? truncateText(a.value.value, max) : undefined;
     if (
       key !== a.key ||
       (value !== undefined && a.value.type === 'string' && value !== a.value.value)

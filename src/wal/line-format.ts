@@ -39,10 +39,12 @@ function q(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 
+export { q as quoteJson };
+
 /** `{"k":<key>,` for attribute keys, which repeat endlessly: cached. */
 const keyPrefixes = new Map<string, string>();
 
-function keyPrefix(key: string): string {
+export function keyPrefix(key: string): string {
   let p = keyPrefixes.get(key);
   if (p === undefined) {
     p = `{"k":${q(key)},`;
@@ -52,7 +54,8 @@ function keyPrefix(key: string): string {
   return p;
 }
 
-function doubleText(d: number): string {
+/** A double as stored: a JSON number, or a string for NaN and the infinities. */
+export function doubleText(d: number): string {
   return Number.isFinite(d) ? String(d) : q(String(d));
 }
 
@@ -153,17 +156,42 @@ export function encodeResourceLine(
   resource: Resource,
   schemaUrl: string,
 ): { id: string; line: string } {
-  let body = `"u":${q(schemaUrl)},"a":${encodeAttrs(resource.attributes)}`;
-  if (resource.droppedAttributesCount) body += `,"da":${resource.droppedAttributesCount}`;
-  body += `,"sv":${q(serviceNameOf(resource))}`;
+  const attrs = encodeAttrs(resource.attributes);
+  const dropped = resource.droppedAttributesCount;
+  return resourceLineOf(schemaUrl, attrs, dropped, serviceNameOf(resource));
+}
+
+/** A resource line's id and text from its parts (`attrs` as `encodeAttrs` writes them). */
+export function resourceLineOf(
+  schemaUrl: string,
+  attrs: string,
+  droppedAttributesCount: number,
+  serviceName: string,
+): { id: string; line: string } {
+  let body = `"u":${q(schemaUrl)},"a":${attrs}`;
+  if (droppedAttributesCount) body += `,"da":${droppedAttributesCount}`;
+  body += `,"sv":${q(serviceName)}`;
   const id = contentId('R' + body);
   return { id, line: `{"rid":"${id}",${body}}\n` };
 }
 
 /** A scope line's id and text. */
 export function encodeScopeLine(scope: Scope, schemaUrl: string): { id: string; line: string } {
-  let body = `"n":${q(scope.name)},"v":${q(scope.version)},"u":${q(schemaUrl)},"a":${encodeAttrs(scope.attributes)}`;
-  if (scope.droppedAttributesCount) body += `,"da":${scope.droppedAttributesCount}`;
+  const attrs = encodeAttrs(scope.attributes);
+  const dropped = scope.droppedAttributesCount;
+  return scopeLineOf(scope.name, scope.version, schemaUrl, attrs, dropped);
+}
+
+/** A scope line's id and text from its parts (`attrs` as `encodeAttrs` writes them). */
+export function scopeLineOf(
+  name: string,
+  version: string,
+  schemaUrl: string,
+  attrs: string,
+  droppedAttributesCount: number,
+): { id: string; line: string } {
+  let body = `"n":${q(name)},"v":${q(version)},"u":${q(schemaUrl)},"a":${attrs}`;
+  if (droppedAttributesCount) body += `,"da":${droppedAttributesCount}`;
   const id = contentId('C' + body);
   return { id, line: `{"sid":"${id}",${body}}\n` };
 }

@@ -67,7 +67,7 @@ const jsonStr = (key: string, value: string) => ({ key, value: { stringValue: va
 const LONG = 'x'.repeat(70) + '/end';
 const UNICODE = 'héllo wörld ✓ 𝄞';
 
-interface Case {
+export interface Case {
   name: string;
   request: object;
   want: SpanBatch;
@@ -82,7 +82,8 @@ const unknown = {
   xUnknownFixed32: 9,
 };
 
-const cases: Case[] = [
+/** Exported for the transcoder's equivalence tests (`src/ingest/transcode/`). */
+export const cases: Case[] = [
   {
     name: 'an empty request',
     request: {},
