@@ -5,10 +5,10 @@
  * reads mirror `readSpan` in `protobuf-decode.ts` call for call, so errors match it exactly.
  */
 
-import { u64ToDecimal, type Span, type SpanKind, type StatusCode } from '../../model/index.js';
-import { hexId16, hexId8 } from '../../receivers/otlp/buffer-text.js';
+import type { Span, SpanKind, StatusCode } from '../../model/index.js';
 import { INVALID_ID } from '../../receivers/otlp/decode-result.js';
 import type { ProtoReader } from '../../receivers/otlp/protobuf-reader.js';
+import { readId, readParentId, readTime } from '../../receivers/otlp/proto-ids.js';
 import { quoteJson } from '../../wal/line-format.js';
 import { appendItem, fieldsUpTo, readAttributeText } from './transcode-attributes.js';
 
@@ -97,7 +97,7 @@ function readSpanHead(r: ProtoReader, end: number, tag: number, s: SpanFields): 
       s.traceState = r.string(end, SPAN);
       return;
     case 0x22:
-      s.parentSpanId = readParentId(r, end);
+      s.parentSpanId = readParentId(r, end, SPAN);
       return;
     case 0x2a:
       s.name = r.string(end, SPAN);
@@ -145,36 +145,6 @@ function readSpanBody(r: ProtoReader, end: number, tag: number, s: SpanFields): 
     default:
       r.skip(tag, end, SPAN, fieldsUpTo(16));
   }
-}
-
-/** An id field: lowercase hex, or INVALID_ID when not `size` bytes (or zero, unless allowed). */
-function readId(r: ProtoReader, end: number, msg: string, size: number, zeroOk: boolean): string {
-  const stop = r.lenEnd(end, msg);
-  const start = r.pos;
-  r.pos = stop;
-  if (stop - start !== size || (!zeroOk && isAllZero(r.buf, start, stop))) return INVALID_ID;
-  return size === 16 ? hexId16(r.buf, start) : hexId8(r.buf, start);
-}
-
-/** Empty or 8 zero bytes mean a root span (''); another length is invalid. */
-function readParentId(r: ProtoReader, end: number): string {
-  const stop = r.lenEnd(end, SPAN);
-  const start = r.pos;
-  r.pos = stop;
-  if (stop === start) return '';
-  if (stop - start !== 8) return INVALID_ID;
-  return isAllZero(r.buf, start, stop) ? '' : hexId8(r.buf, start);
-}
-
-function isAllZero(buf: Uint8Array, start: number, stop: number): boolean {
-  let bits = 0;
-  for (let i = start; i < stop; i++) bits |= buf[i] as number;
-  return bits === 0;
-}
-
-function readTime(r: ProtoReader, end: number, msg: string): string {
-  r.fixed64(end, msg);
-  return u64ToDecimal(r.hi, r.lo);
 }
 
 /** Status fields 2 and 3; field 1 (`deprecated_code`, now reserved) is skipped as unknown. */

@@ -22,7 +22,6 @@
 
 import {
   i64ToDecimal,
-  u64ToDecimal,
   type AnyValue,
   type KeyValue,
   type Resource,
@@ -35,9 +34,9 @@ import {
   type SpanLink,
   type StatusCode,
 } from '../../model/index.js';
-import { hexId16, hexId8 } from './buffer-text.js';
 import { DecodeTally, INVALID_ID, type DecodeResult } from './decode-result.js';
 import { failAt, ProtoReader } from './protobuf-reader.js';
+import { readId, readParentId, readTime } from './proto-ids.js';
 
 /** Deepest nesting of arrays and kvlists inside an attribute value that is accepted. */
 const MAX_VALUE_DEPTH = 100;
@@ -192,7 +191,7 @@ function readSpanHead(r: ProtoReader, end: number, tag: number, span: Span): voi
       span.traceState = r.string(end, SPAN);
       return;
     case 0x22:
-      span.parentSpanId = readParentId(r, end);
+      span.parentSpanId = readParentId(r, end, SPAN);
       return;
     case 0x2a:
       span.name = r.string(end, SPAN);
@@ -238,36 +237,6 @@ function readSpanBody(r: ProtoReader, end: number, tag: number, span: Span): voi
     default:
       r.skip(tag, end, SPAN, fieldsUpTo(16));
   }
-}
-
-/** Reads an id field: lowercase hex, or INVALID_ID when not `size` bytes (or zero, unless allowed). */
-function readId(r: ProtoReader, end: number, msg: string, size: number, zeroOk: boolean): string {
-  const stop = r.lenEnd(end, msg);
-  const start = r.pos;
-  r.pos = stop;
-  if (stop - start !== size || (!zeroOk && isAllZero(r.buf, start, stop))) return INVALID_ID;
-  return size === 16 ? hexId16(r.buf, start) : hexId8(r.buf, start);
-}
-
-/** Empty or 8 zero bytes mean a root span (''); another length is invalid. */
-function readParentId(r: ProtoReader, end: number): string {
-  const stop = r.lenEnd(end, SPAN);
-  const start = r.pos;
-  r.pos = stop;
-  if (stop === start) return '';
-  if (stop - start !== 8) return INVALID_ID;
-  return isAllZero(r.buf, start, stop) ? '' : hexId8(r.buf, start);
-}
-
-function isAllZero(buf: Uint8Array, start: number, stop: number): boolean {
-  let bits = 0;
-  for (let i = start; i < stop; i++) bits |= buf[i] as number;
-  return bits === 0;
-}
-
-function readTime(r: ProtoReader, end: number, msg: string): string {
-  r.fixed64(end, msg);
-  return u64ToDecimal(r.hi, r.lo);
 }
 
 function toSpanKind(n: number): SpanKind {
