@@ -6,9 +6,9 @@ import type { ParseConfigResult, VivaceConfig } from './types.js';
 
 const MiB = 1024 * 1024;
 const JAEGER_NOT_YET =
-  'distributor.receivers.jaeger: the Jaeger receivers are not implemented yet; nothing listens on their ports';
+  'distributor.receivers.jaeger: the Jaeger receivers are not available yet; nothing listens on their ports';
 const ZIPKIN_NOT_YET =
-  'distributor.receivers.zipkin: the Zipkin receiver is not implemented yet; nothing listens on its port';
+  'distributor.receivers.zipkin: the Zipkin receiver is not available yet; nothing listens on its port';
 
 function load(name: string): ParseConfigResult {
   const text = readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -159,7 +159,7 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
       file: 'tempo-single-binary.yaml',
       config: SINGLE_BINARY,
       warnings: [
-        'stream_over_http_enabled: accepted but not used; gRPC streaming (tempopb.StreamingQuerier) is not implemented yet, provision Grafana with streaming off',
+        'stream_over_http_enabled: accepted but not used; gRPC streaming (tempopb.StreamingQuerier) is not available yet, provision Grafana with streaming off',
         'query_frontend.search.duration_slo: accepted but not used by Vivace',
         'query_frontend.search.throughput_bytes_slo: accepted but not used by Vivace',
         'query_frontend.search.metadata_slo.duration_slo: accepted but not used by Vivace',
@@ -169,7 +169,7 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
         'query_frontend.metrics.query_backend_after: accepted but not used by Vivace',
         JAEGER_NOT_YET,
         ZIPKIN_NOT_YET,
-        'metrics_generator is not implemented yet',
+        'metrics_generator is not available yet',
         'overrides.defaults.metrics_generator.generate_native_histograms: accepted but not used by Vivace',
       ],
       errors: [],
@@ -180,7 +180,7 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
       warnings: [
         JAEGER_NOT_YET,
         ZIPKIN_NOT_YET,
-        'metrics_generator is not implemented yet',
+        'metrics_generator is not available yet',
         'overrides.metrics_generator_processors: legacy flat overrides are deprecated in Tempo; use overrides.defaults.metrics_generator.processors',
       ],
       errors: [],

@@ -9,9 +9,9 @@ const plain: ParseConfigOptions = { expandEnv: false, env: {} };
 const NO_RECEIVER =
   'distributor.receivers: no receiver is configured, so Vivace will not accept spans';
 const JAEGER_NOT_YET =
-  'distributor.receivers.jaeger: the Jaeger receivers are not implemented yet; nothing listens on their ports';
+  'distributor.receivers.jaeger: the Jaeger receivers are not available yet; nothing listens on their ports';
 const ZIPKIN_NOT_YET =
-  'distributor.receivers.zipkin: the Zipkin receiver is not implemented yet; nothing listens on its port';
+  'distributor.receivers.zipkin: the Zipkin receiver is not available yet; nothing listens on its port';
 
 describe('defaultConfig', () => {
   it('is what runs without a config file: every receiver on at its default port', () => {
@@ -379,7 +379,7 @@ overrides:
       registry: { external_labels: { source: 'tempo' } },
       storage: { path: '/g', remote_write: [{ url: 'http://p:9090/api/v1/write' }] },
     },
-    warnings: ['metrics_generator is not implemented yet', NO_RECEIVER],
+    warnings: ['metrics_generator is not available yet', NO_RECEIVER],
   },
   {
     name: 'ui',

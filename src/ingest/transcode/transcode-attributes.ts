@@ -65,7 +65,7 @@ function readKeyValueText(r: ProtoReader, end: number, depth: number, max: numbe
     else if (tag === 0x12) {
       value = readAnyValueText(r, r.lenEnd(end, KEY_VALUE), depth);
       str = lastString;
-    } else r.skip(tag, end, KEY_VALUE, fieldsUpTo(2));
+    } else r.skipField(tag, end, KEY_VALUE, fieldsUpTo(2));
   }
   if (max > 0) {
     key = truncateText(key, max);
@@ -109,7 +109,7 @@ function readAnyValueText(r: ProtoReader, end: number, depth: number): string {
         text = readBytesText(r, end);
         break;
       default:
-        r.skip(tag, end, ANY, fieldsUpTo(7));
+        r.skipField(tag, end, ANY, fieldsUpTo(7));
         continue;
     }
     str = undefined;
@@ -135,7 +135,7 @@ function readNestedText(r: ProtoReader, tag: number, end: number, depth: number)
   let list = '';
   while (r.pos < end) {
     const t = r.tag(end, msg);
-    if (t !== 0x0a) r.skip(t, end, msg, fieldsUpTo(1));
+    if (t !== 0x0a) r.skipField(t, end, msg, fieldsUpTo(1));
     else if (isArray)
       list = appendItem(list, '{' + readAnyValueText(r, r.lenEnd(end, msg), depth) + '}');
     else list = appendItem(list, readKeyValueText(r, r.lenEnd(end, msg), depth, 0));

@@ -91,7 +91,7 @@ export function transcodeOtlpProtobuf(body: Uint8Array, opts: TranscodeOptions):
   while (r.pos < end) {
     const tag = r.tag(end, msg);
     if (tag === 0x0a) readResourceSpans(r, r.lenEnd(end, msg), out, index++);
-    else r.skip(tag, end, msg, fieldsUpTo(1));
+    else r.skipField(tag, end, msg, fieldsUpTo(1));
   }
   const { rejectedSpans, rejectionMessage } = out.tally.result({ resourceSpans: [] });
   return { encoded: encodedOf(out), rejectedSpans, rejectionMessage };
@@ -129,7 +129,7 @@ function readResourceSpans(r: ProtoReader, end: number, out: Output, index: numb
       const stop = r.lenEnd(end, msg);
       chunks.push(readScopeSpans(r, stop, out, index, chunks.length));
     } else if (tag === 0x1a) schemaUrl = r.string(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(3));
+    else r.skipField(tag, end, msg, fieldsUpTo(3));
   }
   const attrs = '[' + resource.attrs + ']';
   const res = resourceLineOf(schemaUrl, attrs, resource.dropped, resource.serviceName ?? '');
@@ -164,7 +164,7 @@ function readResource(r: ProtoReader, end: number, resource: ResourceParts, max:
       resource.attrs = appendItem(resource.attrs, readAttributeText(r, r.lenEnd(end, msg), max));
       resource.serviceName ??= lastServiceName();
     } else if (tag === 0x10) resource.dropped = r.uint32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(2));
+    else r.skipField(tag, end, msg, fieldsUpTo(2));
   }
 }
 
@@ -195,7 +195,7 @@ function readScopeSpans(
       acceptSpan(out, pieces, resourceIndex, index, spanIndex++);
     } else if (tag === 0x0a) readScope(r, r.lenEnd(end, msg), scope, out.max);
     else if (tag === 0x1a) schemaUrl = r.string(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(3));
+    else r.skipField(tag, end, msg, fieldsUpTo(3));
   }
   const attrs = '[' + scope.attrs + ']';
   const { id, line } = scopeLineOf(scope.name, scope.version, schemaUrl, attrs, scope.dropped);
@@ -211,7 +211,7 @@ function readScope(r: ProtoReader, end: number, scope: ScopeParts, max: number):
     else if (tag === 0x1a) {
       scope.attrs = appendItem(scope.attrs, readAttributeText(r, r.lenEnd(end, msg), max));
     } else if (tag === 0x20) scope.dropped = r.uint32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(4));
+    else r.skipField(tag, end, msg, fieldsUpTo(4));
   }
 }
 

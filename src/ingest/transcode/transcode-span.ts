@@ -143,7 +143,7 @@ function readSpanBody(r: ProtoReader, end: number, tag: number, s: SpanFields): 
       s.flags = r.fixed32(end, SPAN);
       return;
     default:
-      r.skip(tag, end, SPAN, fieldsUpTo(16));
+      r.skipField(tag, end, SPAN, fieldsUpTo(16));
   }
 }
 
@@ -158,7 +158,7 @@ function readStatus(r: ProtoReader, end: number, s: SpanFields): void {
     else if (tag === 0x18) {
       const code = r.uint32(end, msg);
       s.statusCode = code <= 2 ? (code as StatusCode) : 0;
-    } else r.skip(tag, end, msg, STATUS_FIELDS);
+    } else r.skipField(tag, end, msg, STATUS_FIELDS);
   }
 }
 
@@ -175,7 +175,7 @@ function readEventText(r: ProtoReader, end: number, max: number): string {
     else if (tag === 0x12) name = r.string(end, msg);
     else if (tag === 0x1a) attrs = appendItem(attrs, readAttributeText(r, r.lenEnd(end, msg), max));
     else if (tag === 0x20) dropped = r.uint32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(4));
+    else r.skipField(tag, end, msg, fieldsUpTo(4));
   }
   let out = '{"t":"' + time + '","n":' + quoteJson(name);
   if (attrs !== '') out += ',"a":[' + attrs + ']';
@@ -201,7 +201,7 @@ function readLinkText(r: ProtoReader, end: number, s: SpanFields): string {
       attrs = appendItem(attrs, readAttributeText(r, r.lenEnd(end, msg), s.max));
     else if (tag === 0x28) dropped = r.uint32(end, msg);
     else if (tag === 0x35) flags = r.fixed32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(6));
+    else r.skipField(tag, end, msg, fieldsUpTo(6));
   }
   s.linkIds.push(traceId, spanId);
   if (traceId === INVALID_ID || spanId === INVALID_ID) s.badLink = true;

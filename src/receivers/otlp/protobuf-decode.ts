@@ -66,7 +66,7 @@ export function decodeOtlpProtobuf(body: Uint8Array): DecodeResult {
       const stop = r.lenEnd(end, msg);
       resourceSpans.push(readResourceSpans(r, stop, tally, resourceSpans.length));
     } else {
-      r.skip(tag, end, msg, fieldsUpTo(1));
+      r.skipField(tag, end, msg, fieldsUpTo(1));
     }
   }
   return tally.result({ resourceSpans });
@@ -94,7 +94,7 @@ function readResourceSpans(
       const stop = r.lenEnd(end, msg);
       rs.scopeSpans.push(readScopeSpans(r, stop, tally, index, rs.scopeSpans.length));
     } else if (tag === 0x1a) rs.schemaUrl = r.string(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(3));
+    else r.skipField(tag, end, msg, fieldsUpTo(3));
   }
   return rs;
 }
@@ -105,7 +105,7 @@ function readResource(r: ProtoReader, end: number, resource: Resource): void {
     const tag = r.tag(end, msg);
     if (tag === 0x0a) resource.attributes.push(readKeyValue(r, r.lenEnd(end, msg), 0));
     else if (tag === 0x10) resource.droppedAttributesCount = r.uint32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(2));
+    else r.skipField(tag, end, msg, fieldsUpTo(2));
   }
 }
 
@@ -130,7 +130,7 @@ function readScopeSpans(
       tally.accept(ss.spans, span, resourceIndex, index, spanIndex++);
     } else if (tag === 0x0a) readScope(r, r.lenEnd(end, msg), ss.scope);
     else if (tag === 0x1a) ss.schemaUrl = r.string(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(3));
+    else r.skipField(tag, end, msg, fieldsUpTo(3));
   }
   return ss;
 }
@@ -143,7 +143,7 @@ function readScope(r: ProtoReader, end: number, scope: Scope): void {
     else if (tag === 0x12) scope.version = r.string(end, msg);
     else if (tag === 0x1a) scope.attributes.push(readKeyValue(r, r.lenEnd(end, msg), 0));
     else if (tag === 0x20) scope.droppedAttributesCount = r.uint32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(4));
+    else r.skipField(tag, end, msg, fieldsUpTo(4));
   }
 }
 
@@ -235,7 +235,7 @@ function readSpanBody(r: ProtoReader, end: number, tag: number, span: Span): voi
       span.flags = r.fixed32(end, SPAN);
       return;
     default:
-      r.skip(tag, end, SPAN, fieldsUpTo(16));
+      r.skipField(tag, end, SPAN, fieldsUpTo(16));
   }
 }
 
@@ -254,7 +254,7 @@ function readStatus(r: ProtoReader, end: number, span: Span): void {
     else if (tag === 0x18) {
       const code = r.uint32(end, msg);
       span.statusCode = code <= 2 ? (code as StatusCode) : 0;
-    } else r.skip(tag, end, msg, STATUS_FIELDS);
+    } else r.skipField(tag, end, msg, STATUS_FIELDS);
   }
 }
 
@@ -272,7 +272,7 @@ function readEvent(r: ProtoReader, end: number): SpanEvent {
     else if (tag === 0x12) event.name = r.string(end, msg);
     else if (tag === 0x1a) event.attributes.push(readKeyValue(r, r.lenEnd(end, msg), 0));
     else if (tag === 0x20) event.droppedAttributesCount = r.uint32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(4));
+    else r.skipField(tag, end, msg, fieldsUpTo(4));
   }
   return event;
 }
@@ -295,7 +295,7 @@ function readLink(r: ProtoReader, end: number): SpanLink {
     else if (tag === 0x22) link.attributes.push(readKeyValue(r, r.lenEnd(end, msg), 0));
     else if (tag === 0x28) link.droppedAttributesCount = r.uint32(end, msg);
     else if (tag === 0x35) link.flags = r.fixed32(end, msg);
-    else r.skip(tag, end, msg, fieldsUpTo(6));
+    else r.skipField(tag, end, msg, fieldsUpTo(6));
   }
   return link;
 }
@@ -308,7 +308,7 @@ function readKeyValue(r: ProtoReader, end: number, depth: number): KeyValue {
     const tag = r.tag(end, msg);
     if (tag === 0x0a) key = r.string(end, msg);
     else if (tag === 0x12) value = readAnyValue(r, r.lenEnd(end, msg), depth);
-    else r.skip(tag, end, msg, fieldsUpTo(2));
+    else r.skipField(tag, end, msg, fieldsUpTo(2));
   }
   return { key, value };
 }
@@ -341,7 +341,7 @@ function readAnyValue(r: ProtoReader, end: number, depth: number): AnyValue {
         value = { type: 'bytes', value: r.bytes(end, ANY) };
         break;
       default:
-        r.skip(tag, end, ANY, fieldsUpTo(7));
+        r.skipField(tag, end, ANY, fieldsUpTo(7));
     }
   }
   return value;
@@ -357,7 +357,7 @@ function readNested(r: ProtoReader, tag: number, end: number, depth: number): An
   const pairs: KeyValue[] = [];
   while (r.pos < end) {
     const t = r.tag(end, msg);
-    if (t !== 0x0a) r.skip(t, end, msg, fieldsUpTo(1));
+    if (t !== 0x0a) r.skipField(t, end, msg, fieldsUpTo(1));
     else if (isArray) values.push(readAnyValue(r, r.lenEnd(end, msg), depth));
     else pairs.push(readKeyValue(r, r.lenEnd(end, msg), depth));
   }

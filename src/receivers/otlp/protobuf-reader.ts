@@ -191,7 +191,7 @@ export class ProtoReader {
    * Skips a field this decoder does not read. `known` has bit n set for each field number n < 32
    * that the message defines: such a field with an unexpected wire type is an error, not unknown.
    */
-  skip(tag: number, end: number, msg: string, known: number): void {
+  skipField(tag: number, end: number, msg: string, known: number): void {
     const field = tag >>> 3;
     if (field < 32 && (known >>> field) & 1) {
       const wt = tag & 7;
