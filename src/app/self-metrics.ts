@@ -23,6 +23,11 @@ export function createSelfMetrics(): SelfMetrics {
   const bytes = r.counter('tempo_distributor_bytes_received_total', 'Request bytes received.', [
     'tenant',
   ]);
+  const refusedRequests = r.counter(
+    'vivace_distributor_requests_refused_total',
+    'Requests refused whole (503 overloaded, 429 rate limited).',
+    ['tenant', 'reason'],
+  );
   const discarded = r.counter('tempo_discarded_spans_total', 'Spans refused, by reason.', [
     'tenant',
     'reason',
@@ -72,6 +77,7 @@ export function createSelfMetrics(): SelfMetrics {
         bytes.inc({ tenant }, b);
       },
       discarded: (tenant, reason, n) => discarded.inc({ tenant, reason }, n),
+      refused: (tenant, reason) => refusedRequests.inc({ tenant, reason }),
     },
     storageHooks: {
       onBlockBuilt: (_spans, _bytes, seconds) => {

@@ -27,6 +27,8 @@ export interface DistributorOptions {
 export interface DistributorMetrics {
   received(tenant: string, receiver: string, spans: number, bytes: number): void;
   discarded(tenant: string, reason: string, spans: number): void;
+  /** A whole request refused before its spans were counted (or with them: rate limits). */
+  refused(tenant: string, reason: 'overloaded' | 'rate_limited'): void;
 }
 
 type Refusal = Exclude<TraceVerdict, 'ok'>;
@@ -89,7 +91,7 @@ export class Distributor {
   #checkOverload(tenant: string): void {
     const busy = this.#opts.overloaded();
     if (busy !== undefined) {
-      this.#opts.metrics.discarded(tenant, 'overloaded', 0);
+      this.#opts.metrics.refused(tenant, 'overloaded');
       throw new OverloadedError(busy);
     }
   }
@@ -106,6 +108,7 @@ export class Distributor {
     if (decoded.rejectedSpans > 0) metrics.discarded(tenant, 'invalid', decoded.rejectedSpans);
     if (!this.#bucket(tenant).take(bytes, now())) {
       metrics.discarded(tenant, 'rate_limited', enc.spanCount);
+      metrics.refused(tenant, 'rate_limited');
       const { rateLimitBytes, burstSizeBytes } = this.#opts.limits;
       throw new LimitExceededError(
         `RATE_LIMITED: ingestion rate limit (${rateLimitBytes} bytes/s, burst ${burstSizeBytes} bytes) reached for tenant ${tenant}`,
