@@ -32,6 +32,9 @@ export class DuckDb {
       threads: String(opts.threads),
       temp_directory: opts.tempDirectory,
       preserve_insertion_order: 'false',
+      // Give memory back to the OS after each task: otherwise a build's peak stays resident.
+      allocator_flush_threshold: '8MB',
+      allocator_background_threads: 'true',
     });
     const conns: DuckDBConnection[] = [];
     for (let i = 0; i < opts.connections; i++) {
