@@ -158,7 +158,7 @@ export class Distributor {
     });
     for (const [why, n] of byReason) this.#opts.metrics.discarded(tenant, why, n);
     const reasons = [...byReason.keys()].map((k) => REASON_TEXT[k]).join('; ');
-    return `${refusedSpans} spans refused: ${reasons}`;
+    return `${refusedSpans} span${refusedSpans === 1 ? '' : 's'} refused: ${reasons}`;
   }
 
   #bucket(tenant: string): ByteBucket {
