@@ -55,3 +55,28 @@ test('tenants are stored apart', async () => {
     await cleanup();
   }
 });
+
+for (const sync of ['always', 'interval', 'never'] as const) {
+  test(`sync policy ${sync}: acknowledged spans are readable at once and after a restart`, async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const batch = variedBatch();
+      let storage = await openTestStorage(dir, { sync, syncIntervalMs: 20 });
+      await storage.push('single-tenant', batch);
+      assertSameTrace(
+        (await storage.findTrace('single-tenant', T1)).trace,
+        expectedTrace(batch, T1),
+      );
+      await new Promise((r) => setTimeout(r, 50)); // the interval policy's timer has run
+      await storage.close();
+      storage = await openTestStorage(dir, { sync });
+      assertSameTrace(
+        (await storage.findTrace('single-tenant', T1)).trace,
+        expectedTrace(batch, T1),
+      );
+      await storage.close();
+    } finally {
+      await cleanup();
+    }
+  });
+}
