@@ -12,8 +12,9 @@ import { findTraceById, type TimeRangeMs, type TraceLookup } from '../query/inde
 import { Wal, type SyncPolicy } from '../wal/index.js';
 
 /**
- * A WAL segment is cut at this size even when max_block_bytes is larger: it bounds the memory and
- * the latency of one block build (about 50k spans). Compaction merges the blocks afterwards.
+ * WAL files are cut at this size even when max_block_bytes is larger: the head block then spans
+ * several files, and each is built on its own (about 50k spans), which bounds the memory and the
+ * latency of one block build. Compaction merges the blocks afterwards.
  */
 export const MAX_SEGMENT_BYTES = 32 << 20;
 
@@ -22,7 +23,9 @@ export interface StorageOptions {
   blocksPath: string;
   sync: SyncPolicy;
   syncIntervalMs: number;
-  flush: FlushPolicy;
+  flush: Omit<FlushPolicy, 'maxBuildBytes'>;
+  /** WAL file size cap (default MAX_SEGMENT_BYTES); tests make it small. */
+  maxSegmentBytes?: number;
   compactor: CompactorPolicy;
   /** DuckDB memory for queries (default 96MB) and for block builds and compaction (128MB, one thread). */
   duckdbMemoryLimit?: string;
@@ -94,17 +97,20 @@ export class Storage {
       dir: opts.walPath,
       sync: opts.sync,
       syncIntervalMs: opts.syncIntervalMs,
-      maxSegmentBytes: Math.min(opts.flush.maxBlockBytes, MAX_SEGMENT_BYTES),
+      maxSegmentBytes: Math.min(
+        opts.flush.maxBlockBytes,
+        opts.maxSegmentBytes ?? MAX_SEGMENT_BYTES,
+      ),
       now,
       onSealed: (seg) => late.flusher?.enqueue(seg),
     });
     const flusher = new Flusher(
       { db: background, lane, wal, store, now, log, ...opts.hooks },
-      { ...opts.flush, maxBlockBytes: Math.min(opts.flush.maxBlockBytes, MAX_SEGMENT_BYTES) },
+      { ...opts.flush, maxBuildBytes: opts.maxSegmentBytes ?? MAX_SEGMENT_BYTES },
     );
     late.flusher = flusher;
     const reports = await wal.recover(store.claimedSegments());
-    for (const r of reports) flusher.enqueue(r.segment);
+    for (const r of reports) flusher.enqueue(r.segment, true);
     const compactor = new Compactor(
       { db: background, lane, store, now, log, ...opts.hooks },
       opts.compactor,

@@ -148,3 +148,52 @@ test('flush right after the head filled up (a cut under way) leaves nothing in t
     await cleanup();
   }
 });
+
+test('a head block spanning several WAL files waits for its cut, then each file becomes a block', async () => {
+  const { dir, cleanup } = await tempDir();
+  const clock = { now: T0 };
+  const storage = await openTestStorage(dir, {
+    now: () => clock.now,
+    maxSegmentBytes: 60_000,
+    flush: {
+      maxBlockBytes: 1_000_000,
+      maxBlockDurationMs: 3600 * S,
+      traceIdlePeriodMs: 3600 * S,
+      checkPeriodMs: 3600 * S,
+    },
+  });
+  try {
+    const gen = new ShopTraceGenerator({ seed: 77, startUnixMs: T0 - 60 * S });
+    const pushed: SpanBatch[] = [];
+    for (let i = 0; i < 4; i++) {
+      const batch = gen.nextBatch(12);
+      pushed.push(batch);
+      await storage.push(TENANT, batch);
+      await storage.wal.drain();
+      await storage.flusher.checkCuts();
+    }
+    await storage.flusher.idle();
+    assert.ok(storage.flusher.held >= 2, `${storage.flusher.held} files held`);
+    assert.equal(storage.store.blocks(TENANT).length, 0, 'nothing built before the cut');
+    while (storage.flusher.held > 0 || storage.store.blocks(TENANT).length === 0) {
+      const batch = gen.nextBatch(12);
+      pushed.push(batch);
+      await storage.push(TENANT, batch);
+      await storage.wal.drain();
+      await storage.flusher.checkCuts();
+      await storage.flusher.idle();
+    }
+    const blocks = storage.store.blocks(TENANT);
+    assert.ok(blocks.length >= 3, `${blocks.length} blocks`);
+    for (const b of blocks) assert.ok(b.meta.totalSpans > 0);
+    const inBlocks = blocks.reduce((n, b) => n + b.meta.totalSpans, 0);
+    const active = (await storage.wal.liveSegments(TENANT)).reduce((n, s) => n + s.spanCount, 0);
+    assert.equal(
+      inBlocks + active,
+      pushed.reduce((n, b) => n + spansOf(b).length, 0),
+    );
+  } finally {
+    await storage.close();
+    await cleanup();
+  }
+});

@@ -1,6 +1,9 @@
 /**
- * Turns the WAL into blocks: decides when the head segment is cut (size, age, idleness) and builds
- * sealed segments into level-0 blocks, one build at a time.
+ * Turns the WAL into blocks. The head block of a tenant is its active WAL segment plus the segments
+ * the WAL sealed only because they reached the file size cap ("held"): together they are cut, as
+ * Tempo's head block, at max_block_bytes, max_block_duration or after trace_idle_period without
+ * spans. Then each of their files is built into a level-0 block, one build at a time, so that a
+ * build's memory is bounded by the file size, not by max_block_bytes.
  */
 import { rm } from 'node:fs/promises';
 import type { BackgroundLane, BlockStore, DuckDb } from '../blocks/index.js';
@@ -10,6 +13,8 @@ import type { Segment, Wal } from '../wal/index.js';
 
 export interface FlushPolicy {
   maxBlockBytes: number;
+  /** Largest WAL input of one block build (the WAL's file size cap). */
+  maxBuildBytes: number;
   maxBlockDurationMs: number;
   traceIdlePeriodMs: number;
   /** How often the cut rules are checked. */
@@ -41,6 +46,10 @@ export class Flusher {
   readonly #deps: FlusherDeps;
   readonly #policy: FlushPolicy;
   readonly #queue: Segment[] = [];
+  /** Sealed at the file size cap, still part of the head block. */
+  readonly #held: Segment[] = [];
+  /** Segments whose arrival ends a head block (cut while records were still being written). */
+  readonly #releaseOnArrival = new Set<Segment>();
   #building: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -60,38 +69,70 @@ export class Flusher {
     return this.#queue.length;
   }
 
-  /** Queues a sealed segment for building. */
-  enqueue(seg: Segment): void {
-    this.#queue.push(seg);
-    this.#building ??= this.#buildLoop();
+  /** Sealed segments held in the head block, not yet released for building. */
+  get held(): number {
+    return this.#held.length;
   }
 
-  /** Cuts every tenant's head segment that has reached a limit. */
+  /**
+   * Takes a sealed segment. `release`: build it now (recovered segments); otherwise it stays in
+   * the head block until the block is cut.
+   */
+  enqueue(seg: Segment, release = false): void {
+    this.#held.push(seg);
+    if (release || this.#releaseOnArrival.delete(seg)) this.#release(seg.tenant);
+  }
+
+  /** Moves a tenant's held segments to the build queue. */
+  #release(tenant: string): void {
+    for (let i = 0; i < this.#held.length; ) {
+      const seg = this.#held[i] as Segment;
+      if (seg.tenant === tenant) {
+        this.#held.splice(i, 1);
+        this.#queue.push(seg);
+      } else i++;
+    }
+    if (this.#queue.length > 0) this.#building ??= this.#buildLoop();
+  }
+
+  /** Cuts every tenant's head block that has reached a limit. */
   async checkCuts(): Promise<void> {
     if (this.#queue.length > 0) this.#building ??= this.#buildLoop();
     const now = this.#deps.now();
     for (const tenant of this.#deps.wal.tenants()) {
       const t = await this.#deps.wal.get(tenant);
       if (t === undefined) continue;
-      const seg = t.active;
-      if (seg.spanCount === 0) continue;
+      const held = this.#held.filter((s) => s.tenant === tenant);
+      const head = t.active.spanCount > 0 ? [...held, t.active] : held;
+      if (head.length === 0) continue;
+      const bytes = head.reduce((n, s) => n + s.size, 0);
+      const since = Math.min(...head.map((s) => s.activeSinceMs));
       if (
-        seg.size >= this.#policy.maxBlockBytes ||
-        now - seg.activeSinceMs >= this.#policy.maxBlockDurationMs ||
-        now - seg.lastAppendMs >= this.#policy.traceIdlePeriodMs
+        bytes >= this.#policy.maxBlockBytes ||
+        now - since >= this.#policy.maxBlockDurationMs ||
+        now - t.active.lastAppendMs >= this.#policy.traceIdlePeriodMs
       ) {
-        await t.cut();
+        await this.#cutHead(tenant);
       }
     }
   }
 
-  /** Cuts every head segment and waits until all of them are blocks (`/flush`). */
+  /** Ends a tenant's head block: seals the active segment and releases everything held. */
+  async #cutHead(tenant: string): Promise<void> {
+    const t = await this.#deps.wal.get(tenant);
+    const old = await t?.cut();
+    if (old && !this.#held.includes(old)) this.#releaseOnArrival.add(old);
+    else this.#release(tenant);
+  }
+
+  /** Cuts every head block and waits until all of it is in blocks (`/flush`). */
   async flushAll(): Promise<void> {
     for (const tenant of this.#deps.wal.tenants()) {
       const t = await this.#deps.wal.get(tenant);
       await t?.drain();
-      await t?.cut();
+      await this.#cutHead(tenant);
       await t?.drain();
+      this.#release(tenant);
     }
     await this.idle();
     if (this.#queue.length > 0) throw new StorageError('building blocks failed; see the log');
@@ -120,7 +161,7 @@ export class Flusher {
     let bytes = 0;
     for (const seg of [...this.#queue]) {
       if (seg.tenant !== first.tenant) continue;
-      if (group.length > 0 && bytes + seg.size > this.#policy.maxBlockBytes) break;
+      if (group.length > 0 && bytes + seg.size > this.#policy.maxBuildBytes) break;
       group.push(seg);
       bytes += seg.size;
       this.#queue.splice(this.#queue.indexOf(seg), 1);
