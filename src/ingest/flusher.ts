@@ -85,7 +85,7 @@ export class Flusher {
 
   /** Moves a tenant's held segments to the build queue. */
   #release(tenant: string): void {
-    for (let i = 0; i < this.#held.length; ) {
+    for (let i = 0; i < this.#held.length;) {
       const seg = this.#held[i] as Segment;
       if (seg.tenant === tenant) {
         this.#held.splice(i, 1);
