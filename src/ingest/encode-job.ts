@@ -4,8 +4,9 @@
  */
 import type { SpanBatch } from '../model/index.js';
 import { VivaceError } from '../model/index.js';
-import { decodeOtlpJson } from '../receivers/otlp/index.js';
-import { encodeBatch, type EncodedBatch } from '../wal/index.js';
+// Direct module imports (not the folders' index.ts): the worker must not load the servers.
+import { decodeOtlpJson } from '../receivers/otlp/json-decode.js';
+import { encodeBatch, type EncodedBatch } from '../wal/line-format.js';
 import { truncateAttributes } from './truncate.js';
 import { transcodeOtlpProtobuf } from './transcode/transcode-protobuf.js';
 
