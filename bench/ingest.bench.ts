@@ -7,9 +7,10 @@
  *   npm run bench:ingest [-- --spans 1500000 --concurrency 8 --batch 1000]
  */
 import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  blockStats,
   cpuSeconds,
   fmt,
   makeRequests,
@@ -68,23 +69,6 @@ async function dirBytes(dir: string): Promise<number> {
     if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name))).size;
   }
   return total;
-}
-
-async function blockStats(dir: string): Promise<{ spans: number; bytes: number; blocks: number }> {
-  let spans = 0;
-  let bytes = 0;
-  let blocks = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.name !== 'meta.json') continue;
-    const meta = JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as {
-      totalSpans: number;
-      size: number;
-    };
-    spans += meta.totalSpans;
-    bytes += meta.size;
-    blocks++;
-  }
-  return { spans, bytes, blocks };
 }
 
 type Sender = (server: ServerProcess, reqs: Request[], concurrency: number) => Promise<void>;

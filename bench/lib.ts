@@ -1,7 +1,7 @@
 /** Helpers shared by the benchmarks: a Vivace child process, its CPU and memory, percentiles. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { encodeTraceProto } from '../src/api/encode/index.js';
@@ -180,4 +180,24 @@ export async function sendHttp(
       await new Promise((w) => setTimeout(w, 100));
     }
   });
+}
+
+/** Live blocks under a blocks directory (from their meta.json): count, spans and bytes. */
+export async function blockStats(
+  dir: string,
+): Promise<{ spans: number; bytes: number; blocks: number }> {
+  let spans = 0;
+  let bytes = 0;
+  let blocks = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.name !== 'meta.json') continue;
+    const meta = JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as {
+      totalSpans: number;
+      size: number;
+    };
+    spans += meta.totalSpans;
+    bytes += meta.size;
+    blocks++;
+  }
+  return { spans, bytes, blocks };
 }

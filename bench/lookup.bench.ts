@@ -6,9 +6,17 @@
  *   npm run bench:lookup [-- --spans 1500000 --lookups 1000 --rebuild]
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fmt, makeRequests, percentile, sendHttp, startServer, type ServerProcess } from './lib.js';
+import {
+  blockStats,
+  fmt,
+  makeRequests,
+  percentile,
+  sendHttp,
+  startServer,
+  type ServerProcess,
+} from './lib.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,20 +35,8 @@ overrides:
 
 type Sample = Array<{ traceId: string; spans: number }>;
 
-async function blockCount(): Promise<{ blocks: number; spans: number }> {
-  let blocks = 0;
-  let spans = 0;
-  for (const e of await readdir(path.join(dataDir, 'blocks'), {
-    withFileTypes: true,
-    recursive: true,
-  })) {
-    if (e.name !== 'meta.json') continue;
-    blocks++;
-    spans += (
-      JSON.parse(await readFile(path.join(e.parentPath, e.name), 'utf8')) as { totalSpans: number }
-    ).totalSpans;
-  }
-  return { blocks, spans };
+function blockCount(): Promise<{ blocks: number; spans: number }> {
+  return blockStats(path.join(dataDir, 'blocks'));
 }
 
 async function build(server: ServerProcess): Promise<Sample> {

@@ -6,6 +6,7 @@
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { nanoTextToMillis } from '../model/index.js';
 import { Block } from './block.js';
 import { Bloom } from './bloom.js';
 import type { DuckDb } from './duckdb/db.js';
@@ -149,8 +150,7 @@ function text(v: unknown): string {
 }
 
 function nsToMs(v: unknown): number {
-  const t = text(v);
-  return t.length <= 6 ? 0 : Number(t.slice(0, -6));
+  return nanoTextToMillis(text(v));
 }
 
 function makeMeta(

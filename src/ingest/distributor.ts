@@ -3,9 +3,10 @@
  * attributes, and appends what is accepted to the WAL. It answers OTLP's partial success.
  * OTLP requests arrive raw and are decoded and encoded by the worker pool.
  */
-import type { PushOutcome, RawRequest, ReceivedBatch, Span } from '../model/index.js';
+import type { PushOutcome, RawRequest, ReceivedBatch } from '../model/index.js';
 import { LimitExceededError, OverloadedError } from '../model/index.js';
 import { encodeBatch, type EncodedBatch } from '../wal/index.js';
+import { dropTraces } from './encode-job.js';
 import type { EncodePool } from './encode-pool.js';
 import { ByteBucket, LiveTraces, type IngestionLimits, type TraceVerdict } from './limits.js';
 import { truncateAttributes } from './truncate.js';
@@ -79,11 +80,7 @@ export class Distributor {
       rejectionMessage: received.rejectionMessage,
     };
     return this.#admitAndAppend(tenant, decoded, received.bytes, received.receiver, (drop) => {
-      const gone = new Set(drop);
-      const keep = (s: Span) => !gone.has(s.traceId);
-      for (const rs of received.batch.resourceSpans) {
-        for (const ss of rs.scopeSpans) ss.spans = ss.spans.filter(keep);
-      }
+      dropTraces(received.batch, new Set(drop));
       return Promise.resolve(encodeBatch(received.batch));
     });
   }

@@ -35,7 +35,8 @@ export interface EncodeFailed {
 
 export type EncodeResult = EncodeOk | EncodeFailed;
 
-function dropTraces(batch: SpanBatch, drop: ReadonlySet<string>): void {
+/** Takes the spans of the given traces out of a batch, in place. */
+export function dropTraces(batch: SpanBatch, drop: ReadonlySet<string>): void {
   for (const rs of batch.resourceSpans) {
     for (const ss of rs.scopeSpans) ss.spans = ss.spans.filter((s) => !drop.has(s.traceId));
   }

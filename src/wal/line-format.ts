@@ -16,7 +16,7 @@ import type {
   SpanLink,
   StatusCode,
 } from '../model/index.js';
-import { serviceNameOf } from '../model/index.js';
+import { compareDecimal, serviceNameOf } from '../model/index.js';
 
 /** Attribute value types as stored (WAL `t`, Parquet `attrs.t`). */
 export const ValueType = {
@@ -373,10 +373,6 @@ export interface EncodedBatch {
   maxEnd: string;
 }
 
-function compareUnsigned(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Encodes a batch as self-contained WAL lines: every resource and scope it uses is declared in it
  * (repeats across records are harmless: readers keep one per id).
@@ -400,10 +396,10 @@ export function encodeBatch(batch: SpanBatch): EncodedBatch {
       for (const span of ss.spans) {
         text += encodeSpanLine(span, r.id, c.id);
         perTrace.set(span.traceId, (perTrace.get(span.traceId) ?? 0) + 1);
-        if (minStart === '' || compareUnsigned(span.startTimeUnixNano, minStart) < 0) {
+        if (minStart === '' || compareDecimal(span.startTimeUnixNano, minStart) < 0) {
           minStart = span.startTimeUnixNano;
         }
-        if (compareUnsigned(span.endTimeUnixNano, maxEnd) > 0) maxEnd = span.endTimeUnixNano;
+        if (compareDecimal(span.endTimeUnixNano, maxEnd) > 0) maxEnd = span.endTimeUnixNano;
         spanCount++;
       }
     }
