@@ -13,10 +13,10 @@ import { Wal, type SyncPolicy } from '../wal/index.js';
 
 /**
  * WAL files are cut at this size even when max_block_bytes is larger: the head block then spans
- * several files, and each is built on its own (about 50k spans), which bounds the memory and the
+ * several files, and each is built on its own (about 25k spans), which bounds the memory and the
  * latency of one block build. Compaction merges the blocks afterwards.
  */
-export const MAX_SEGMENT_BYTES = 32 << 20;
+export const MAX_SEGMENT_BYTES = 16 << 20;
 
 export interface StorageOptions {
   walPath: string;

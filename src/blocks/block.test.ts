@@ -23,7 +23,8 @@ function neighbour(id: string, delta: number): string {
 
 test('a written block finds every known trace id, and no other', async () => {
   const { dir, cleanup } = await tempDir();
-  const storage = await openTestStorage(dir);
+  // One WAL file, so that the ~45k spans make one block of several row groups.
+  const storage = await openTestStorage(dir, { maxSegmentBytes: 32 << 20 });
   try {
     const gen = new ShopTraceGenerator({ seed: 42, startUnixMs: T0 });
     const expected = new Map<string, string[]>();

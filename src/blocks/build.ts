@@ -9,11 +9,13 @@ import path from 'node:path';
 import { nanoTextToMillis } from '../model/index.js';
 import { Block } from './block.js';
 import { Bloom } from './bloom.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckDb } from './duckdb/db.js';
 import type { BlockMeta } from './meta.js';
 import {
   blockStatsSql,
   BLOOM_FILE,
+  concatenateSql,
   compactDictionarySql,
   compactSpansSql,
   DATA_FILE,
@@ -24,6 +26,7 @@ import {
   META_FILE,
   RESOURCES_FILE,
   SCOPES_FILE,
+  traceIdCutsSql,
   writeResourcesFromWalSql,
   writeScopesFromWalSql,
   writeSpansFromWalSql,
@@ -80,27 +83,45 @@ export async function buildBlockFromWal(
   return finishBlock(db, target, id, tmp, { level: 0, sources: [...sources] });
 }
 
+/**
+ * Spans sorted in one statement at most. DuckDB's sort holds nested columns (attributes, events)
+ * in memory, about 0.8 KB a span, so a larger job is sorted in parts of trace-id ranges, which are
+ * then concatenated: memory stays bounded whatever the size of the job.
+ */
+export const COMPACTION_PART_SPANS = 40_000;
+
 /** Merges blocks into one of level max(levels)+1, dropping duplicate spans. */
 export async function compactBlocks(
   db: DuckDb,
   target: BuildTarget,
   inputs: readonly Block[],
+  partSpans = COMPACTION_PART_SPANS,
 ): Promise<Block> {
   const { id, tmp } = await startBlock(target);
   const files = (name: string) => inputs.map((b) => b.file(name));
+  const data = files(DATA_FILE);
+  const output = path.join(tmp, DATA_FILE);
+  const spans = inputs.reduce((n, b) => n + b.meta.totalSpans, 0);
   const dups = `dups_${++tableSeq}`;
-  await db.withConnection(async (c) => {
-    await c.run(findDuplicatesSql(dups, files(DATA_FILE)));
-    try {
-      await c.run(compactSpansSql(files(DATA_FILE), dups, path.join(tmp, DATA_FILE)));
-    } finally {
-      await c.run(`DROP TABLE IF EXISTS ${dups}`);
-    }
-  });
-  await db.run(
-    compactDictionarySql(files(RESOURCES_FILE), 'resource_id', path.join(tmp, RESOURCES_FILE)),
-  );
-  await db.run(compactDictionarySql(files(SCOPES_FILE), 'scope_id', path.join(tmp, SCOPES_FILE)));
+  try {
+    await db.withConnection(async (c) => {
+      await c.run(findDuplicatesSql(dups, data));
+      try {
+        const parts = Math.ceil(spans / partSpans);
+        if (parts <= 1) await c.run(compactSpansSql(data, dups, output));
+        else await compactInParts(c, { data, dups, output, parts, tmp });
+      } finally {
+        await c.run(`DROP TABLE IF EXISTS ${dups}`);
+      }
+    });
+    await db.run(
+      compactDictionarySql(files(RESOURCES_FILE), 'resource_id', path.join(tmp, RESOURCES_FILE)),
+    );
+    await db.run(compactDictionarySql(files(SCOPES_FILE), 'scope_id', path.join(tmp, SCOPES_FILE)));
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
   const level = Math.max(...inputs.map((b) => b.meta.compactionLevel)) + 1;
   const sources = inputs.flatMap((b) => b.meta.sources);
   const compactedFrom = inputs.map((b) => b.id);
@@ -108,6 +129,33 @@ export async function compactBlocks(
     ...inputs.map((b) => b.meta.ingestedUnixMs ?? (Date.parse(b.meta.createdAt) || 0)),
   );
   return finishBlock(db, target, id, tmp, { level, sources, compactedFrom, ingestedUnixMs });
+}
+
+interface PartsJob {
+  data: string[];
+  dups: string;
+  output: string;
+  parts: number;
+  tmp: string;
+}
+
+/** Sorts each trace-id range into a part file, then concatenates the parts in order. */
+async function compactInParts(c: DuckDBConnection, job: PartsJob): Promise<void> {
+  const reader = await c.runAndReadAll(traceIdCutsSql(job.data, job.parts));
+  const cuts = [...new Set(reader.getRowObjectsJson().map((r) => r.cut as string))];
+  const partFiles: string[] = [];
+  for (let i = 0; i <= cuts.length; i++) {
+    const partFile = path.join(job.tmp, `part-${i}.parquet`);
+    await c.run(compactSpansSql(job.data, job.dups, partFile, { from: cuts[i - 1], to: cuts[i] }));
+    partFiles.push(partFile);
+  }
+  await c.run('SET preserve_insertion_order = true');
+  try {
+    await c.run(concatenateSql(partFiles, job.output));
+  } finally {
+    await c.run('RESET preserve_insertion_order');
+  }
+  await Promise.all(partFiles.map((f) => rm(f)));
 }
 
 async function startBlock(target: BuildTarget): Promise<{ id: string; tmp: string }> {

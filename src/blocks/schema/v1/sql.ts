@@ -134,18 +134,51 @@ export function findDuplicatesSql(name: string, inputs: readonly string[]): stri
     ) WHERE copy > 1`;
 }
 
-/** Merges blocks' spans into `file`, sorted by trace id, leaving out the rows listed in `duplicates`. */
+/** A half-open range of trace ids; a missing bound is open. */
+export interface TraceIdRange {
+  from?: string;
+  to?: string;
+}
+
+function traceIdRangeFilter(range: TraceIdRange): string {
+  const parts: string[] = [];
+  if (range.from !== undefined) parts.push(`trace_id >= ${sqlString(range.from)}`);
+  if (range.to !== undefined) parts.push(`trace_id < ${sqlString(range.to)}`);
+  return parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+/**
+ * Writes the spans of blocks whose trace id is in `range` to `file`, sorted by trace id, leaving
+ * out the rows listed in `duplicates`. The filter prunes row groups, since inputs are sorted.
+ */
 export function compactSpansSql(
   inputs: readonly string[],
   duplicates: string,
   file: string,
+  range: TraceIdRange = {},
 ): string {
   return copyTo(
     `SELECT * EXCLUDE (filename, file_row_number) FROM ${readWithRowIds(inputs)}
      ANTI JOIN ${duplicates} USING (filename, file_row_number)
-     ORDER BY trace_id, start_unix_nano`,
+     ${traceIdRangeFilter(range)}
+     ORDER BY trace_id, start_unix_nano, span_id`,
     file,
   );
+}
+
+/** `parts - 1` trace ids that cut the inputs' spans into `parts` ranges of about equal size. */
+export function traceIdCutsSql(inputs: readonly string[], parts: number): string {
+  const fractions = Array.from({ length: parts - 1 }, (_, i) => ((i + 1) / parts).toFixed(6));
+  return `SELECT unnest(quantile_disc(trace_id, [${fractions.join(', ')}])) AS cut
+    FROM read_parquet(${fileList(inputs)})`;
+}
+
+/**
+ * Concatenates data files in the order given, without sorting: the caller's connection must have
+ * `preserve_insertion_order` on.
+ */
+export function concatenateSql(parts: readonly string[], file: string): string {
+  return copyTo(`SELECT * FROM read_parquet(${fileList(parts)})`, file);
 }
 
 /** Merges resource or scope tables, keeping one row per id. */
