@@ -11,7 +11,9 @@ import type { BlockMeta } from './meta.js';
 import {
   BLOOM_FILE,
   COMPACTED_META_FILE,
+  ATTRS_FILE,
   DATA_FILE,
+  findAttrsSql,
   findTraceSql,
   META_FILE,
   readResourcesSql,
@@ -40,7 +42,8 @@ export class Block {
   /** Opens a block written earlier; throws when one of its files is missing or unreadable. */
   static async open(dir: string, meta: BlockMeta): Promise<Block> {
     const bloom = Bloom.fromBytes(await readFile(path.join(dir, BLOOM_FILE)));
-    for (const name of [DATA_FILE, RESOURCES_FILE, SCOPES_FILE]) await stat(path.join(dir, name));
+    for (const name of [DATA_FILE, ATTRS_FILE, RESOURCES_FILE, SCOPES_FILE])
+      await stat(path.join(dir, name));
     return new Block(dir, meta, bloom);
   }
 
@@ -94,7 +97,15 @@ export class Block {
   /** The stored spans of a trace (empty when absent). The caller holds a reference. */
   async findTrace(db: DuckDb, traceId: string): Promise<StoredSpan[]> {
     if (!this.#bloom.mayContain(traceId)) return [];
-    return (await db.all(findTraceSql(this.dataFile, traceId))) as unknown as StoredSpan[];
+    const rows = await db.all(findTraceSql(this.dataFile, traceId));
+    if (rows.length === 0) return [];
+    const numbers = rows.map((r) => Number(r.row));
+    const attrs = new Map<number, unknown>();
+    const sql = findAttrsSql(this.file(ATTRS_FILE), Math.min(...numbers), Math.max(...numbers));
+    for (const r of await db.all(sql)) attrs.set(Number(r.span_row), r.a);
+    return rows.map(
+      ({ row, ...span }) => ({ ...span, a: attrs.get(Number(row)) ?? [] }) as StoredSpan,
+    );
   }
 
   /** The block's resources by id (read once; a failed read is tried again next time). */

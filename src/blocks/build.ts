@@ -13,11 +13,20 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckDb } from './duckdb/db.js';
 import type { BlockMeta } from './meta.js';
 import {
+  ATTRS_FILE,
   blockStatsSql,
   BLOOM_FILE,
   concatenateSql,
   compactDictionarySql,
-  compactSpansSql,
+  inputRowRangesSql,
+  sortSpansFromBlocksSql,
+  sortSpansFromWalSql,
+  type CompactionInput,
+  type TraceIdRange,
+  writeAttrTableSql,
+  writeMovedAttrsSql,
+  writeMovedSpansSql,
+  writeSpanTableSql,
   DATA_FILE,
   distinctTraceIdsSql,
   findDuplicatesSql,
@@ -29,7 +38,6 @@ import {
   traceIdCutsSql,
   writeResourcesFromWalSql,
   writeScopesFromWalSql,
-  writeSpansFromWalSql,
 } from './schema/v1/sql.js';
 
 export interface BuildTarget {
@@ -50,6 +58,27 @@ interface BlockOrigin {
 let tableSeq = 0;
 
 /**
+ * Runs `fn` on a connection with `preserve_insertion_order` on, so that a sorted temporary table
+ * keeps its order (its `rowid` is the sorted position) and copies of it are written in order.
+ */
+function withOrderedConnection<T>(db: DuckDb, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  return db.withConnection(async (c) => {
+    await c.run('SET preserve_insertion_order = true');
+    try {
+      return await fn(c);
+    } finally {
+      await c.run('RESET preserve_insertion_order');
+    }
+  });
+}
+
+/** The number of rows of table `table`. */
+async function countRows(c: DuckDBConnection, table: string): Promise<number> {
+  const reader = await c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+  return reader.getRowObjectsJson()[0]?.n as number;
+}
+
+/**
  * Builds a level-0 block from WAL segment files. `sources` are their `tenant/segmentId` names;
  * `dictionary` holds the resource and scope lines they use (NDJSON text).
  */
@@ -63,16 +92,24 @@ export async function buildBlockFromWal(
   const { id, tmp } = await startBlock(target);
   const dictFile = path.join(tmp, 'dictionary.ndjson');
   await writeFile(dictFile, dictionary);
-  const table = `dict_${++tableSeq}`;
+  const dict = `dict_${++tableSeq}`;
+  const spans = `spans_${tableSeq}`;
+  const outputs = { data: path.join(tmp, DATA_FILE), attrs: path.join(tmp, ATTRS_FILE) };
   try {
-    await db.withConnection(async (c) => {
-      await c.run(loadDictionarySql(table, dictFile));
+    await withOrderedConnection(db, async (c) => {
+      await c.run(loadDictionarySql(dict, dictFile));
       try {
-        await c.run(writeSpansFromWalSql(files, table, path.join(tmp, DATA_FILE)));
-        await c.run(writeResourcesFromWalSql(table, path.join(tmp, RESOURCES_FILE)));
-        await c.run(writeScopesFromWalSql(table, path.join(tmp, SCOPES_FILE)));
+        await c.run(sortSpansFromWalSql(spans, files, dict));
+        try {
+          await c.run(writeSpanTableSql(spans, outputs.data));
+          await c.run(writeAttrTableSql(spans, outputs.attrs));
+        } finally {
+          await c.run(`DROP TABLE IF EXISTS ${spans}`);
+        }
+        await c.run(writeResourcesFromWalSql(dict, path.join(tmp, RESOURCES_FILE)));
+        await c.run(writeScopesFromWalSql(dict, path.join(tmp, SCOPES_FILE)));
       } finally {
-        await c.run(`DROP TABLE IF EXISTS ${table}`);
+        await c.run(`DROP TABLE IF EXISTS ${dict}`);
       }
     });
     await rm(dictFile);
@@ -84,11 +121,12 @@ export async function buildBlockFromWal(
 }
 
 /**
- * Spans sorted in one statement at most. DuckDB's sort holds nested columns (attributes, events)
- * in memory, about 0.8 KB a span, so a larger job is sorted in parts of trace-id ranges, which are
- * then concatenated: memory stays bounded whatever the size of the job.
+ * Spans sorted in one statement at most. DuckDB's sort keeps nested columns (attributes, events)
+ * in memory, and a compaction part holds its sorted table and the regrouped attributes too (measured:
+ * 40k spans need more than 96 MB, 10k fit in 64 MB), so a larger job is sorted in parts of
+ * trace-id ranges, which are then concatenated: memory stays bounded whatever the size of the job.
  */
-export const COMPACTION_PART_SPANS = 40_000;
+export const COMPACTION_PART_SPANS = 12_000;
 
 /** Merges blocks into one of level max(levels)+1, dropping duplicate spans. */
 export async function compactBlocks(
@@ -99,21 +137,16 @@ export async function compactBlocks(
 ): Promise<Block> {
   const { id, tmp } = await startBlock(target);
   const files = (name: string) => inputs.map((b) => b.file(name));
-  const data = files(DATA_FILE);
-  const output = path.join(tmp, DATA_FILE);
   const spans = inputs.reduce((n, b) => n + b.meta.totalSpans, 0);
-  const dups = `dups_${++tableSeq}`;
   try {
-    await db.withConnection(async (c) => {
-      await c.run(findDuplicatesSql(dups, data));
-      try {
-        const parts = Math.ceil(spans / partSpans);
-        if (parts <= 1) await c.run(compactSpansSql(data, dups, output));
-        else await compactInParts(c, { data, dups, output, parts, tmp });
-      } finally {
-        await c.run(`DROP TABLE IF EXISTS ${dups}`);
-      }
-    });
+    await withOrderedConnection(db, (c) =>
+      compactSpans(c, {
+        data: files(DATA_FILE),
+        attrs: files(ATTRS_FILE),
+        parts: Math.ceil(spans / partSpans),
+        tmp,
+      }),
+    );
     await db.run(
       compactDictionarySql(files(RESOURCES_FILE), 'resource_id', path.join(tmp, RESOURCES_FILE)),
     );
@@ -131,31 +164,88 @@ export async function compactBlocks(
   return finishBlock(db, target, id, tmp, { level, sources, compactedFrom, ingestedUnixMs });
 }
 
-interface PartsJob {
+interface CompactionJob {
+  /** The inputs' data and attribute files, in the same order. */
   data: string[];
-  dups: string;
-  output: string;
+  attrs: string[];
   parts: number;
   tmp: string;
 }
 
-/** Sorts each trace-id range into a part file, then concatenates the parts in order. */
-async function compactInParts(c: DuckDBConnection, job: PartsJob): Promise<void> {
+/**
+ * Sorts each trace-id range into part files (one range when `parts` is 1), then concatenates the
+ * parts in order into the block's data and attribute files.
+ */
+async function compactSpans(c: DuckDBConnection, job: CompactionJob): Promise<void> {
+  const dups = `dups_${++tableSeq}`;
+  await c.run(findDuplicatesSql(dups, job.data));
+  try {
+    const final = { data: path.join(job.tmp, DATA_FILE), attrs: path.join(job.tmp, ATTRS_FILE) };
+    const ranges = job.parts > 1 ? await traceIdRanges(c, job) : [{}];
+    const parts: Array<{ data: string; attrs: string }> = [];
+    let rows = 0;
+    for (const [i, range] of ranges.entries()) {
+      const out =
+        ranges.length === 1
+          ? final
+          : {
+              data: path.join(job.tmp, `part-${i}.data`),
+              attrs: path.join(job.tmp, `part-${i}.attrs`),
+            };
+      const inputs = await inputRows(c, job, range);
+      if (inputs.length === 0) continue;
+      const table = `part_${++tableSeq}`;
+      await c.run(sortSpansFromBlocksSql(table, inputs, dups, range));
+      try {
+        await c.run(writeMovedSpansSql(table, out.data));
+        await c.run(writeMovedAttrsSql(table, inputs, out.attrs, rows));
+        rows += await countRows(c, table);
+      } finally {
+        await c.run(`DROP TABLE IF EXISTS ${table}`);
+      }
+      parts.push(out);
+    }
+    if (parts.length > 1) {
+      await c.run(
+        concatenateSql(
+          parts.map((p) => p.data),
+          final.data,
+          'data',
+        ),
+      );
+      await c.run(
+        concatenateSql(
+          parts.map((p) => p.attrs),
+          final.attrs,
+          'attrs',
+        ),
+      );
+      await Promise.all(parts.flatMap((p) => [rm(p.data), rm(p.attrs)]));
+    }
+  } finally {
+    await c.run(`DROP TABLE IF EXISTS ${dups}`);
+  }
+}
+
+/** Trace-id ranges that cut the inputs' spans into `job.parts` parts of about equal size. */
+async function traceIdRanges(c: DuckDBConnection, job: CompactionJob): Promise<TraceIdRange[]> {
   const reader = await c.runAndReadAll(traceIdCutsSql(job.data, job.parts));
   const cuts = [...new Set(reader.getRowObjectsJson().map((r) => r.cut as string))];
-  const partFiles: string[] = [];
-  for (let i = 0; i <= cuts.length; i++) {
-    const partFile = path.join(job.tmp, `part-${i}.parquet`);
-    await c.run(compactSpansSql(job.data, job.dups, partFile, { from: cuts[i - 1], to: cuts[i] }));
-    partFiles.push(partFile);
-  }
-  await c.run('SET preserve_insertion_order = true');
-  try {
-    await c.run(concatenateSql(partFiles, job.output));
-  } finally {
-    await c.run('RESET preserve_insertion_order');
-  }
-  await Promise.all(partFiles.map((f) => rm(f)));
+  return Array.from({ length: cuts.length + 1 }, (_, i) => ({ from: cuts[i - 1], to: cuts[i] }));
+}
+
+/** The inputs holding spans of `range`, with the rows that hold them. */
+async function inputRows(
+  c: DuckDBConnection,
+  job: CompactionJob,
+  range: TraceIdRange,
+): Promise<CompactionInput[]> {
+  const reader = await c.runAndReadAll(inputRowRangesSql(job.data, range));
+  return reader.getRowObjectsJson().map((r) => {
+    const data = r.file as string;
+    const attrs = job.attrs[job.data.indexOf(data)] as string;
+    return { data, attrs, lo: Number(r.lo), hi: Number(r.hi) };
+  });
 }
 
 async function startBlock(target: BuildTarget): Promise<{ id: string; tmp: string }> {

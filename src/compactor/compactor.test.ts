@@ -70,8 +70,16 @@ async function filesOf(block: Block): Promise<string[]> {
   return (await readdir(block.dir).catch(() => [] as string[])).sort();
 }
 
-const BLOCK_FILES = ['bloom', 'data.parquet', 'meta.json', 'resources.parquet', 'scopes.parquet'];
+const BLOCK_FILES = [
+  'attrs.parquet',
+  'bloom',
+  'data.parquet',
+  'meta.json',
+  'resources.parquet',
+  'scopes.parquet',
+];
 const COMPACTED_FILES = [
+  'attrs.parquet',
   'bloom',
   'data.parquet',
   'meta.compacted.json',

@@ -199,9 +199,10 @@ const halfDeleted: Array<{ name: string; remove: string[] }> = [
   { name: 'no meta.json', remove: ['meta.json'] },
   {
     name: 'only meta.json left',
-    remove: ['bloom', 'data.parquet', 'resources.parquet', 'scopes.parquet'],
+    remove: ['attrs.parquet', 'bloom', 'data.parquet', 'resources.parquet', 'scopes.parquet'],
   },
   { name: 'no bloom', remove: ['bloom'] },
+  { name: 'no attrs.parquet', remove: ['attrs.parquet'] },
 ];
 
 for (const c of halfDeleted) {
@@ -280,6 +281,7 @@ for (const c of compactionCrashes) {
         );
         for (const input of inputs) {
           assert.deepEqual(await names(input.dir), [
+            'attrs.parquet',
             'bloom',
             'data.parquet',
             'meta.compacted.json',

@@ -10,12 +10,19 @@ export const FORMAT = 'vivace1';
 export const DATA_FILE = 'data.parquet';
 export const RESOURCES_FILE = 'resources.parquet';
 export const SCOPES_FILE = 'scopes.parquet';
+export const ATTRS_FILE = 'attrs.parquet';
 export const BLOOM_FILE = 'bloom';
 export const META_FILE = 'meta.json';
 export const COMPACTED_META_FILE = 'meta.compacted.json';
 
 /** Rows per Parquet row group: small enough that a lookup by trace id decodes little. */
 const ROW_GROUP_SIZE = 16384;
+
+/**
+ * `attrs.parquet` options: about seven attributes a span, so larger row groups; a dictionary is
+ * kept only while small, which leaves `span_row` (sorted) to delta encoding (PARQUET_VERSION V2).
+ */
+const ATTRS_OPTIONS = 'ROW_GROUP_SIZE 65536, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 4096';
 
 const ATTRS = 'STRUCT(k VARCHAR, t UTINYINT, s VARCHAR, i BIGINT, d DOUBLE, b BOOLEAN)[]';
 
@@ -81,20 +88,38 @@ const SPAN_SELECT = `
     'attrs': coalesce(x.a, []), 'dropped_attributes_count': coalesce(x.da, 0)}) AS links,
   coalesce(w.dl, 0) AS dropped_links_count`;
 
-function copyTo(query: string, file: string): string {
-  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`;
+function copyTo(query: string, file: string, options = `ROW_GROUP_SIZE ${ROW_GROUP_SIZE}`): string {
+  return `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ${options})`;
 }
 
 /**
- * Writes the spans of WAL segment files to `file`, sorted by trace id, streaming (DuckDB's sort
- * spills to disk if it must). `dict` is the loaded dictionary table (for service names).
+ * Loads the spans of WAL segment files into temporary table `table`, sorted (the connection must
+ * have `preserve_insertion_order` on, so that `rowid` is the sorted position). `dict` is the loaded
+ * dictionary table (for service names).
  */
-export function writeSpansFromWalSql(files: readonly string[], dict: string, file: string): string {
-  return copyTo(
-    `SELECT ${SPAN_SELECT} FROM ${readWal(files)} w
+export function sortSpansFromWalSql(table: string, files: readonly string[], dict: string): string {
+  return `CREATE TEMP TABLE ${table} AS SELECT ${SPAN_SELECT} FROM ${readWal(files)} w
      LEFT JOIN (SELECT DISTINCT ON (rid) rid, sv FROM ${dict} WHERE rid IS NOT NULL) res ON w.r = res.rid
-     WHERE w.t IS NOT NULL ORDER BY trace_id, start_unix_nano`,
+     WHERE w.t IS NOT NULL ORDER BY ${SPAN_ORDER}`;
+}
+
+/** The order of spans in `data.parquet`. */
+const SPAN_ORDER = 'trace_id, start_unix_nano, span_id';
+
+/** Writes a sorted span table (see `sortSpansFromWalSql`) as `data.parquet`, without attributes. */
+export function writeSpanTableSql(table: string, file: string): string {
+  return copyTo(`SELECT * EXCLUDE (attrs) FROM ${table}`, file);
+}
+
+/**
+ * Writes the attributes of a sorted span table as `attrs.parquet` rows: `span_row` is the span's
+ * row in `data.parquet` (`rowid` plus `offset`, the rows of the parts written before).
+ */
+export function writeAttrTableSql(table: string, file: string, offset = 0): string {
+  return copyTo(
+    `SELECT (rowid + ${offset})::UINTEGER AS span_row, unnest(attrs, recursive := true) FROM ${table}`,
     file,
+    ATTRS_OPTIONS,
   );
 }
 
@@ -148,21 +173,79 @@ function traceIdRangeFilter(range: TraceIdRange): string {
 }
 
 /**
- * Writes the spans of blocks whose trace id is in `range` to `file`, sorted by trace id, leaving
- * out the rows listed in `duplicates`. The filter prunes row groups, since inputs are sorted.
+ * Nests the `attrs.parquet` rows of a span (grouped by `span_row`) back into an attribute list, in
+ * stored order. Sorting each small list by file position costs far less memory than an ordered
+ * aggregate, which keeps a sort state per group.
  */
-export function compactSpansSql(
-  inputs: readonly string[],
+const NEST_ATTRS = `list_transform(
+    list_sort(list({'p': file_row_number, 'a': {'k': k, 't': t, 's': s, 'i': i, 'd': d, 'b': b}})),
+    x -> x.a)`;
+
+/** Each input's first and last data row holding a trace id in `range` (inputs are sorted). */
+export function inputRowRangesSql(inputs: readonly string[], range: TraceIdRange): string {
+  return `SELECT filename AS file, min(file_row_number) AS lo, max(file_row_number) AS hi
+    FROM ${readWithRowIds(inputs)} ${traceIdRangeFilter(range)} GROUP BY filename`;
+}
+
+/** An input block of a compaction: its files, and the data rows of the trace-id range at hand. */
+export interface CompactionInput {
+  data: string;
+  attrs: string;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Loads the spans of blocks whose trace id is in `range` into temporary table `table`, sorted and
+ * without the rows listed in `duplicates`, each with where it came from (`src_file`, `src_row`)
+ * so that its attributes can follow it (`writeMovedAttrsSql`). The range filter prunes row groups,
+ * since inputs are sorted.
+ */
+export function sortSpansFromBlocksSql(
+  table: string,
+  inputs: readonly CompactionInput[],
   duplicates: string,
-  file: string,
-  range: TraceIdRange = {},
+  range: TraceIdRange,
 ): string {
+  return `CREATE TEMP TABLE ${table} AS
+    SELECT sp.* EXCLUDE (filename, file_row_number),
+      sp.filename AS src_file, sp.file_row_number AS src_row
+    FROM (SELECT * FROM ${readWithRowIds(inputs.map((i) => i.data))} ${traceIdRangeFilter(range)}) sp
+    ANTI JOIN ${duplicates} USING (filename, file_row_number)
+    ORDER BY ${SPAN_ORDER}`;
+}
+
+/** Writes a table of `sortSpansFromBlocksSql` as `data.parquet`. */
+export function writeMovedSpansSql(table: string, file: string): string {
+  return copyTo(`SELECT * EXCLUDE (src_file, src_row) FROM ${table}`, file);
+}
+
+/**
+ * Writes the attributes of the spans in a table of `sortSpansFromBlocksSql`, read from the
+ * inputs' `attrs.parquet` and renumbered to the spans' new rows (`rowid` plus `offset`).
+ */
+export function writeMovedAttrsSql(
+  table: string,
+  inputs: readonly CompactionInput[],
+  file: string,
+  offset: number,
+): string {
+  // One scan per input, so that each row range prunes that file's row groups.
+  const attrRows = inputs
+    .map(
+      (
+        i,
+      ) => `SELECT ${sqlString(i.data)} AS file, span_row, file_row_number AS pos, k, t, s, i, d, b
+        FROM read_parquet(${sqlString(i.attrs)}, file_row_number = true)
+        WHERE span_row BETWEEN ${i.lo} AND ${i.hi}`,
+    )
+    .join(' UNION ALL ');
   return copyTo(
-    `SELECT * EXCLUDE (filename, file_row_number) FROM ${readWithRowIds(inputs)}
-     ANTI JOIN ${duplicates} USING (filename, file_row_number)
-     ${traceIdRangeFilter(range)}
-     ORDER BY trace_id, start_unix_nano, span_id`,
+    `SELECT (sp.rowid + ${offset})::UINTEGER AS span_row, a.k, a.t, a.s, a.i, a.d, a.b
+     FROM ${table} sp JOIN (${attrRows}) a ON a.file = sp.src_file AND a.span_row = sp.src_row
+     ORDER BY sp.rowid, a.file, a.pos`,
     file,
+    ATTRS_OPTIONS,
   );
 }
 
@@ -174,11 +257,16 @@ export function traceIdCutsSql(inputs: readonly string[], parts: number): string
 }
 
 /**
- * Concatenates data files in the order given, without sorting: the caller's connection must have
- * `preserve_insertion_order` on.
+ * Concatenates `data.parquet` or `attrs.parquet` parts in the order given, without sorting: the
+ * caller's connection must have `preserve_insertion_order` on.
  */
-export function concatenateSql(parts: readonly string[], file: string): string {
-  return copyTo(`SELECT * FROM read_parquet(${fileList(parts)})`, file);
+export function concatenateSql(
+  parts: readonly string[],
+  file: string,
+  what: 'data' | 'attrs',
+): string {
+  const query = `SELECT * FROM read_parquet(${fileList(parts)})`;
+  return what === 'data' ? copyTo(query, file) : copyTo(query, file, ATTRS_OPTIONS);
 }
 
 /** Merges resource or scope tables, keeping one row per id. */
@@ -205,14 +293,17 @@ export function distinctTraceIdsSql(file: string): string {
   return `SELECT DISTINCT trace_id FROM read_parquet(${sqlString(file)})`;
 }
 
-/** The spans of one trace, as WAL line objects (see `StoredSpan`). `traceId` must be validated hex. */
+/**
+ * The spans of one trace, as WAL line objects without attributes (see `StoredSpan`), each with its
+ * `row` in the file. `traceId` must be validated hex.
+ */
 export function findTraceSql(file: string, traceId: string): string {
   if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
-  return `SELECT trace_id AS t, format('{:016x}', span_id) AS s,
+  return `SELECT file_row_number AS row, trace_id AS t, format('{:016x}', span_id) AS s,
       CASE WHEN parent_span_id = 0 THEN '' ELSE format('{:016x}', parent_span_id) END AS p,
       resource_id AS r, scope_id AS c,
       name AS n, kind AS k, start_unix_nano AS st, start_unix_nano + duration_nano AS en,
-      trace_state AS ts, flags AS f, status_code AS sc, status_message AS sm, attrs AS a,
+      trace_state AS ts, flags AS f, status_code AS sc, status_message AS sm,
       dropped_attributes_count AS da,
       list_transform(events, x -> {'t': (start_unix_nano::HUGEINT + x.time_since_start_nano)::UBIGINT,
         'n': x.name, 'a': x.attrs, 'da': x.dropped_attributes_count}) AS e,
@@ -220,7 +311,14 @@ export function findTraceSql(file: string, traceId: string): string {
       list_transform(links, x -> {'t': x.trace_id, 's': x.span_id, 'ts': x.trace_state, 'f': x.flags,
         'a': x.attrs, 'da': x.dropped_attributes_count}) AS l,
       dropped_links_count AS dl
-    FROM read_parquet(${sqlString(file)}) WHERE trace_id = '${traceId}'`;
+    FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE trace_id = '${traceId}'`;
+}
+
+/** The attributes of data rows `lo`..`hi`, in their stored order, as `{span_row, a}`. */
+export function findAttrsSql(file: string, lo: number, hi: number): string {
+  return `SELECT span_row, ${NEST_ATTRS} AS a
+    FROM read_parquet(${sqlString(file)}, file_row_number = true)
+    WHERE span_row BETWEEN ${Math.trunc(lo)} AND ${Math.trunc(hi)} GROUP BY span_row`;
 }
 
 export function readResourcesSql(file: string): string {
