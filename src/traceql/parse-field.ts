@@ -23,26 +23,8 @@ import { negateStatic } from './fold.js';
 import { LEGACY_INTRINSICS, SCOPED_INTRINSICS, SCOPE_WORDS } from './intrinsics.js';
 import { TraceQLParseError } from './errors.js';
 import type { TokenStream } from './token-stream.js';
+import { FIELD_PRECEDENCE } from './precedence.js';
 import { ATTRIBUTE_SCOPES, INTRINSIC_SCOPES, type Token } from './tokens.js';
-
-const PRECEDENCE: ReadonlyMap<string, number> = new Map([
-  ['&&', 2],
-  ['||', 2],
-  ['=', 3],
-  ['!=', 3],
-  ['<', 3],
-  ['<=', 3],
-  ['>', 3],
-  ['>=', 3],
-  ['=~', 3],
-  ['!~', 3],
-  ['+', 5],
-  ['-', 5],
-  ['*', 7],
-  ['/', 7],
-  ['%', 7],
-  ['^', 8],
-]);
 
 /** Operand of unary minus: binds the operators tighter than `+ -`. */
 const MINUS_OPERAND = 6;
@@ -72,7 +54,7 @@ export function parseFieldExpr(ts: TokenStream, minPrec = 0): FieldExpr {
     let lhs = parseFieldOperand(ts);
     for (;;) {
       const op = ts.peek().type;
-      const prec = PRECEDENCE.get(op);
+      const prec = (FIELD_PRECEDENCE as Readonly<Record<string, number>>)[op];
       if (prec === undefined || prec < minPrec) return lhs;
       ts.next();
       if ((op === '=' || op === '!=') && ts.accept('nil')) {

@@ -16,20 +16,10 @@ import { parseField, parseStatic } from './parse-field.js';
 import { parseFieldList, parseSpansetFilter } from './parse-pipeline.js';
 import { COMPARISON_RHS, isComparison, parseStaticScalar } from './parse-scalar.js';
 import type { TokenStream } from './token-stream.js';
-import type { Token } from './tokens.js';
+import { METRICS_FUNCTIONS, type Token } from './tokens.js';
 
 const NO_ARGUMENT = new Set(['rate', 'count_over_time']);
-const FUNCTIONS = new Set([
-  'rate',
-  'count_over_time',
-  'min_over_time',
-  'max_over_time',
-  'avg_over_time',
-  'sum_over_time',
-  'quantile_over_time',
-  'histogram_over_time',
-  'compare',
-]);
+const FUNCTIONS: ReadonlySet<string> = new Set(METRICS_FUNCTIONS);
 
 export const isMetricsFunction = (token: Token): boolean => FUNCTIONS.has(token.type);
 

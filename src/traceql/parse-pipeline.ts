@@ -7,6 +7,7 @@
  * The same holds between parenthesised pipelines, but the two forms do not mix.
  */
 
+import { ARITHMETIC_PRECEDENCE } from './precedence.js';
 import type {
   Aggregate,
   ArithmeticOp,
@@ -66,15 +67,6 @@ const SPANSET_OPS: ReadonlyMap<string, number> = new Map([
     '&<<',
     '&~',
   ].map((op) => [op, 3] as const),
-]);
-
-const ARITHMETIC: ReadonlyMap<string, number> = new Map([
-  ['+', 5],
-  ['-', 5],
-  ['*', 7],
-  ['/', 7],
-  ['%', 7],
-  ['^', 8],
 ]);
 
 type SpansetExpr = SpansetFilter | SpansetOperation;
@@ -138,7 +130,7 @@ export function continueScalarPipelineExpr(
   let lhs = first;
   for (;;) {
     const op = ts.peek();
-    const prec = ARITHMETIC.get(op.type);
+    const prec = ARITHMETIC_PRECEDENCE.get(op.type);
     if (prec === undefined || prec < minPrec) return lhs;
     ts.next();
     if (!ts.is('(')) ts.fail(ts.peek(), ['(']);

@@ -5,6 +5,7 @@
  * `+ - * /` only; `%` and `^` need an aggregate; metrics take `+ - * /` with queries or literals.
  */
 
+import { ARITHMETIC_PRECEDENCE } from './precedence.js';
 import type {
   Aggregate,
   ComparisonOp,
@@ -28,14 +29,6 @@ export interface MixFlags {
   readonly me: boolean;
 }
 
-const ARITHMETIC: ReadonlyMap<string, number> = new Map([
-  ['+', 5],
-  ['-', 5],
-  ['*', 7],
-  ['/', 7],
-  ['%', 7],
-  ['^', 8],
-]);
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 const AGGREGATES = new Set(['count', 'avg', 'min', 'max', 'sum']);
 const COMPARISON_PREC = 3;
@@ -44,7 +37,7 @@ export const COMPARISON_RHS = COMPARISON_PREC + 1;
 
 export const isComparison = (token: Token): boolean => COMPARISONS.has(token.type);
 export const isAggregateToken = (token: Token): boolean => AGGREGATES.has(token.type);
-const isArithmetic = (token: Token): boolean => ARITHMETIC.has(token.type);
+const isArithmetic = (token: Token): boolean => ARITHMETIC_PRECEDENCE.has(token.type);
 const isNumberToken = (token: Token): boolean =>
   token.type === 'INTEGER' ||
   token.type === 'FLOAT' ||
@@ -85,7 +78,7 @@ export function continueMix(
   let lhs = first;
   for (;;) {
     const token = ts.peek();
-    const prec = ARITHMETIC.get(token.type);
+    const prec = ARITHMETIC_PRECEDENCE.get(token.type);
     if (prec !== undefined) {
       const allowed = rhsCategories(lhs.cat, token.type, flags);
       if (prec < minPrec || allowed === 0) return lhs;
@@ -130,7 +123,7 @@ function parseMixRhs(
   allowed: number,
   flags: MixFlags,
 ): MixItem {
-  const prec = ARITHMETIC.get(op.type) ?? 0;
+  const prec = ARITHMETIC_PRECEDENCE.get(op.type) ?? 0;
   let rhs = parseMixOperand(ts, allowed, op.type === '^' ? prec : prec + 1, {
     sf: false,
     me: flags.me,
@@ -243,7 +236,7 @@ export function continueStatic(
   let lhs = first;
   for (;;) {
     const op = ts.peek();
-    const prec = ARITHMETIC.get(op.type);
+    const prec = ARITHMETIC_PRECEDENCE.get(op.type);
     if (prec === undefined || prec < minPrec || op.type === '%' || op.type === '^') return lhs;
     ts.next();
     lhs = fold(op, lhs, parseStaticScalar(ts, prec + 1));

@@ -4,6 +4,7 @@
  * when they hold characters that would end them, strings use double quotes with Go escapes.
  */
 
+import { FIELD_PRECEDENCE } from './precedence.js';
 import type {
   Aggregate,
   Attribute,
@@ -109,9 +110,9 @@ export function printScalar(e: ScalarExpr): string {
     case 'ScalarPipeline':
       return `(${printPipeline(e.pipeline)} | ${printAggregate(e.aggregate)})`;
     case 'ScalarOperation': {
-      const prec = PRECEDENCE[e.op];
+      const prec = FIELD_PRECEDENCE[e.op];
       const side = (x: ScalarExpr, which: 'left' | 'right'): string => {
-        const child = x.kind === 'ScalarOperation' ? PRECEDENCE[x.op] : undefined;
+        const child = x.kind === 'ScalarOperation' ? FIELD_PRECEDENCE[x.op] : undefined;
         return wrapOperand(child, prec, which, e.op === '^')
           ? `(${printScalar(x)})`
           : printScalar(x);
@@ -124,25 +125,6 @@ export function printScalar(e: ScalarExpr): string {
 // ---------------------------------------------------------------------------------------------
 // Field expressions
 // ---------------------------------------------------------------------------------------------
-
-const PRECEDENCE: Readonly<Record<FieldBinaryOp, number>> = {
-  '&&': 2,
-  '||': 2,
-  '=': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '=~': 3,
-  '!~': 3,
-  '+': 5,
-  '-': 5,
-  '*': 7,
-  '/': 7,
-  '%': 7,
-  '^': 8,
-};
 
 /** A field expression as it would be written inside `{ }`. */
 export function printFieldExpr(e: FieldExpr): string {
@@ -166,7 +148,7 @@ function fieldText(e: FieldExpr, follow: number): string {
         (e.expr.kind === 'BinaryOp' ? `(${fieldText(e.expr, 0)})` : fieldText(e.expr, follow))
       );
     case 'BinaryOp': {
-      const prec = PRECEDENCE[e.op];
+      const prec = FIELD_PRECEDENCE[e.op];
       const lhs = childText(e.lhs, prec, needsParensLeft(e.lhs, e.op));
       const rhs = childText(e.rhs, follow, needsParensRight(e.rhs, e.op, follow));
       return `${lhs} ${e.op} ${rhs}`;
@@ -186,9 +168,9 @@ function prefixPrecedence(e: FieldExpr): number | undefined {
 }
 
 function needsParensLeft(e: FieldExpr, parent: FieldBinaryOp): boolean {
-  const parentPrec = PRECEDENCE[parent];
+  const parentPrec = FIELD_PRECEDENCE[parent];
   if (e.kind === 'BinaryOp') {
-    const prec = PRECEDENCE[e.op];
+    const prec = FIELD_PRECEDENCE[e.op];
     return prec < parentPrec || (prec === parentPrec && parent === '^');
   }
   const prefix = prefixPrecedence(e);
@@ -197,8 +179,8 @@ function needsParensLeft(e: FieldExpr, parent: FieldBinaryOp): boolean {
 
 function needsParensRight(e: FieldExpr, parent: FieldBinaryOp, follow: number): boolean {
   if (e.kind === 'BinaryOp') {
-    const prec = PRECEDENCE[e.op];
-    const parentPrec = PRECEDENCE[parent];
+    const prec = FIELD_PRECEDENCE[e.op];
+    const parentPrec = FIELD_PRECEDENCE[parent];
     return prec < parentPrec || (prec === parentPrec && parent !== '^');
   }
   const prefix = prefixPrecedence(e);
@@ -306,8 +288,8 @@ function printMetrics(e: MetricsExpr): string {
 /** Leaves and second stages always stand in parentheses inside arithmetic; arithmetic by precedence. */
 function metricsOperand(e: MetricsExpr, parentOp: string, side: 'left' | 'right'): string {
   const child =
-    e.kind === 'MetricsMath' || e.kind === 'MetricsScalarMath' ? PRECEDENCE[e.op] : undefined;
-  const wrap = child === undefined || wrapOperand(child, PRECEDENCE[parentOp as '+'], side);
+    e.kind === 'MetricsMath' || e.kind === 'MetricsScalarMath' ? FIELD_PRECEDENCE[e.op] : undefined;
+  const wrap = child === undefined || wrapOperand(child, FIELD_PRECEDENCE[parentOp as '+'], side);
   return wrap ? `(${printMetrics(e)})` : printMetrics(e);
 }
 

@@ -25,6 +25,19 @@ export interface Token {
   readonly num?: number;
 }
 
+/** The metrics functions (`{…} | rate()`). */
+export const METRICS_FUNCTIONS: readonly string[] = [
+  'rate',
+  'count_over_time',
+  'min_over_time',
+  'max_over_time',
+  'avg_over_time',
+  'sum_over_time',
+  'quantile_over_time',
+  'histogram_over_time',
+  'compare',
+];
+
 /** Words that are tokens of their own (Tempo's lexer map). Anything else is an IDENTIFIER. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
   'true',
@@ -67,15 +80,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'by',
   'coalesce',
   'select',
-  'rate',
-  'count_over_time',
-  'min_over_time',
-  'max_over_time',
-  'avg_over_time',
-  'sum_over_time',
-  'quantile_over_time',
-  'histogram_over_time',
-  'compare',
+  ...METRICS_FUNCTIONS,
   'topk',
   'bottomk',
   'with',
