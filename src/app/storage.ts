@@ -8,7 +8,14 @@ import { BackgroundLane, BlockStore, DuckDb } from '../blocks/index.js';
 import { Compactor, type CompactorPolicy } from '../compactor/index.js';
 import { Flusher, type FlushPolicy } from '../ingest/flusher.js';
 import type { SpanBatch } from '../model/index.js';
-import { findTraceById, type TimeRangeMs, type TraceLookup } from '../query/index.js';
+import {
+  findTraceById,
+  searchTraces,
+  type SearchRequest,
+  type SearchResult,
+  type TimeRangeMs,
+  type TraceLookup,
+} from '../query/index.js';
 import { Wal, type SyncPolicy } from '../wal/index.js';
 
 /**
@@ -131,6 +138,10 @@ export class Storage {
 
   findTrace(tenant: string, traceId: string, range?: TimeRangeMs): Promise<TraceLookup> {
     return findTraceById(this, tenant, traceId, range);
+  }
+
+  search(tenant: string, req: SearchRequest): Promise<SearchResult> {
+    return searchTraces(this, tenant, req);
   }
 
   /** Bytes and count of WAL segments still holding data that is not in a block. */

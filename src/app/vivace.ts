@@ -95,6 +95,7 @@ export async function startVivace(
   try {
     const api = createApiServer({
       traces: storage,
+      search: storage,
       multitenancy: config.multitenancyEnabled,
       metricsText: () => metrics.registry.expose(),
       notReady: () => (ready ? undefined : 'starting'),

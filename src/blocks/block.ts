@@ -14,6 +14,8 @@ import {
   ATTRS_FILE,
   DATA_FILE,
   findAttrsSql,
+  readRowAttrsSql,
+  readRowsSql,
   findTraceSql,
   META_FILE,
   readResourcesSql,
@@ -106,6 +108,22 @@ export class Block {
     return rows.map(
       ({ row, ...span }) => ({ ...span, a: attrs.get(Number(row)) ?? [] }) as StoredSpan,
     );
+  }
+
+  /** Data rows `rows` as stored spans with their attributes, by row. The caller holds a reference. */
+  async readRows(db: DuckDb, rows: readonly number[]): Promise<Map<number, StoredSpan>> {
+    const out = new Map<number, StoredSpan>();
+    if (rows.length === 0) return out;
+    const [spans, attrRows] = await Promise.all([
+      db.all(readRowsSql(this.dataFile, rows)),
+      db.all(readRowAttrsSql(this.file(ATTRS_FILE), rows)),
+    ]);
+    const attrs = new Map<number, unknown>();
+    for (const r of attrRows) attrs.set(Number(r.span_row), r.a);
+    for (const { row, ...span } of spans) {
+      out.set(Number(row), { ...span, a: attrs.get(Number(row)) ?? [] } as StoredSpan);
+    }
+    return out;
   }
 
   /** The block's resources by id (read once; a failed read is tried again next time). */

@@ -5,3 +5,9 @@ export { buildBlockFromWal, compactBlocks, type BuildTarget } from './build.js';
 export { DuckDb, type DuckDbOptions, type Row } from './duckdb/db.js';
 export { parseBlockMeta, type BlockMeta } from './meta.js';
 export { BackgroundLane } from './lane.js';
+export {
+  compileFilter,
+  searchSpansSql,
+  type CompiledFilter,
+  type SearchSqlOptions,
+} from './schema/v1/search-sql.js';

@@ -45,7 +45,7 @@ export { printTraceQL } from './print.js';
  *
  * @example printFieldExpr(binary('=', attribute('span', 'a b'), str('x'))) // 'span."a b" = "x"'
  */
-export { printFieldExpr } from './print.js';
+export { printFieldExpr, printScalar } from './print.js';
 
 /**
  * The spanset filter made of the complete conditions of the first `{…}` of a query that may
@@ -175,3 +175,11 @@ export type {
   StringStatic,
   UnaryOp,
 } from './ast.js';
+
+/**
+ * Nanoseconds of a duration as TraceQL (Prometheus or Go form) reads it; undefined when it is not
+ * one. Also what HTTP parameters such as `minDuration` take.
+ *
+ * @example parseDuration('1m30s') // 90_000_000_000n
+ */
+export { parseDuration } from './duration.js';

@@ -164,6 +164,39 @@ export class Segment {
     return out;
   }
 
+  /**
+   * Every stored span line written so far (searches of the head). Empty once the segment is
+   * closed (its spans are then in a block); a read under way finishes first.
+   */
+  async readAllSpans(): Promise<StoredSpan[]> {
+    if (this.#closing || this.size === 0) return [];
+    this.#readers++;
+    try {
+      const size = this.size;
+      const buf = Buffer.allocUnsafe(size);
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await this.#fh.read(buf, done, size - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      const out: StoredSpan[] = [];
+      const text = buf.toString('utf8', 0, done);
+      let from = 0;
+      while (from < text.length) {
+        let end = text.indexOf('\n', from);
+        if (end === -1) end = text.length;
+        // Span lines start with their trace id; resource and scope lines with `rid` and `sid`.
+        if (text.startsWith('{"t":', from))
+          out.push(JSON.parse(text.slice(from, end)) as StoredSpan);
+        from = end + 1;
+      }
+      return out;
+    } finally {
+      if (--this.#readers === 0) this.#noReaders?.();
+    }
+  }
+
   /** Closes the file once the reads under way are done (calling it again is harmless). */
   close(): Promise<void> {
     this.#closing ??= (async () => {

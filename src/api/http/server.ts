@@ -7,6 +7,12 @@ import { mapError } from '../errors.js';
 import { resolveTenant } from '../../receivers/tenant.js';
 import type { Histogram } from '../../telemetry/index.js';
 import { Router, type RequestContext } from './router.js';
+import {
+  DEFAULT_SEARCH_LIMITS,
+  searchRoute,
+  type SearchLimits,
+  type Searcher,
+} from './search-routes.js';
 import { traceV1, traceV2, type TraceFinder } from './trace-routes.js';
 
 export interface BuildInfo {
@@ -20,6 +26,9 @@ export interface BuildInfo {
 
 export interface ApiDeps {
   traces: TraceFinder;
+  search: Searcher;
+  /** Result and spans-per-spanset limits of /api/search (Tempo's defaults when absent). */
+  searchLimits?: SearchLimits;
   multitenancy: boolean;
   /** Prometheus text of the process's metrics. */
   metricsText: () => string;
@@ -51,6 +60,14 @@ export function buildRouter(deps: ApiDeps): Router {
   return new Router()
     .add(get, '/api/traces/:id', (ctx) => traceV1(ctx, deps.traces, tenantOf(ctx, deps)))
     .add(get, '/api/v2/traces/:id', (ctx) => traceV2(ctx, deps.traces, tenantOf(ctx, deps)))
+    .add(get, '/api/search', (ctx) =>
+      searchRoute(
+        ctx,
+        deps.search,
+        tenantOf(ctx, deps),
+        deps.searchLimits ?? DEFAULT_SEARCH_LIMITS,
+      ),
+    )
     .add(get, '/api/echo', (ctx) => text(ctx.res, 200, 'echo'))
     .add(get, '/api/status/buildinfo', (ctx) =>
       text(ctx.res, 200, JSON.stringify(deps.buildInfo), 'application/json'),

@@ -297,9 +297,8 @@ export function distinctTraceIdsSql(file: string): string {
  * The spans of one trace, as WAL line objects without attributes (see `StoredSpan`), each with its
  * `row` in the file. `traceId` must be validated hex.
  */
-export function findTraceSql(file: string, traceId: string): string {
-  if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
-  return `SELECT file_row_number AS row, trace_id AS t, format('{:016x}', span_id) AS s,
+/** The columns that read a data row back as a WAL line object (without attributes), with `row`. */
+const LINE_COLUMNS = `file_row_number AS row, trace_id AS t, format('{:016x}', span_id) AS s,
       CASE WHEN parent_span_id = 0 THEN '' ELSE format('{:016x}', parent_span_id) END AS p,
       resource_id AS r, scope_id AS c,
       name AS n, kind AS k, start_unix_nano AS st, start_unix_nano + duration_nano AS en,
@@ -310,8 +309,31 @@ export function findTraceSql(file: string, traceId: string): string {
       dropped_events_count AS de,
       list_transform(links, x -> {'t': x.trace_id, 's': x.span_id, 'ts': x.trace_state, 'f': x.flags,
         'a': x.attrs, 'da': x.dropped_attributes_count}) AS l,
-      dropped_links_count AS dl
+      dropped_links_count AS dl`;
+
+/**
+ * The spans of one trace, as WAL line objects without attributes (see `StoredSpan`), each with its
+ * `row` in the file. `traceId` must be validated hex.
+ */
+export function findTraceSql(file: string, traceId: string): string {
+  if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
+  return `SELECT ${LINE_COLUMNS}
     FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE trace_id = '${traceId}'`;
+}
+
+/** Data rows `rows` of a file as WAL line objects without attributes, with `row`. */
+export function readRowsSql(file: string, rows: readonly number[]): string {
+  const list = rows.map((r) => String(Math.trunc(r))).join(', ');
+  return `SELECT ${LINE_COLUMNS}
+    FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE file_row_number IN (${list})`;
+}
+
+/** The attributes of the data rows `rows`, in stored order, as `{span_row, a}`. */
+export function readRowAttrsSql(file: string, rows: readonly number[]): string {
+  const list = rows.map((r) => String(Math.trunc(r))).join(', ');
+  return `SELECT span_row, ${NEST_ATTRS} AS a
+    FROM read_parquet(${sqlString(file)}, file_row_number = true)
+    WHERE span_row IN (${list}) GROUP BY span_row`;
 }
 
 /** The attributes of data rows `lo`..`hi`, in their stored order, as `{span_row, a}`. */
