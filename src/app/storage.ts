@@ -16,6 +16,15 @@ import {
   type TimeRangeMs,
   type TraceLookup,
 } from '../query/index.js';
+import {
+  searchTagNames,
+  searchTagValues,
+  type TagNamesOptions,
+  type TagNamesResult,
+  type TagSearchOptions,
+  type TagTarget,
+  type TagValuesResult,
+} from '../query/tags/index.js';
 import { Wal, type SyncPolicy } from '../wal/index.js';
 
 /**
@@ -142,6 +151,18 @@ export class Storage {
 
   search(tenant: string, req: SearchRequest): Promise<SearchResult> {
     return searchTraces(this, tenant, req);
+  }
+
+  searchTagNames(tenant: string, opts: TagNamesOptions): Promise<TagNamesResult> {
+    return searchTagNames(this, tenant, opts);
+  }
+
+  searchTagValues(
+    tenant: string,
+    tag: string | TagTarget,
+    opts: TagSearchOptions,
+  ): Promise<TagValuesResult> {
+    return searchTagValues(this, tenant, tag, opts);
   }
 
   /** Bytes and count of WAL segments still holding data that is not in a block. */

@@ -96,6 +96,7 @@ export async function startVivace(
     const api = createApiServer({
       traces: storage,
       search: storage,
+      tags: storage,
       multitenancy: config.multitenancyEnabled,
       metricsText: () => metrics.registry.expose(),
       notReady: () => (ready ? undefined : 'starting'),

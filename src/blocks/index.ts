@@ -11,3 +11,13 @@ export {
   type CompiledFilter,
   type SearchSqlOptions,
 } from './schema/v1/search-sql.js';
+export {
+  tagNamesSql,
+  tagValuesSql,
+  type TagAttributeScope,
+  type TagIntrinsicColumn,
+  type TagNamesSqlOptions,
+  type TagSqlSource,
+  type TagValuesSqlOptions,
+  type TagValuesSqlTarget,
+} from './schema/v1/tags-sql.js';

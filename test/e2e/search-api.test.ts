@@ -105,4 +105,38 @@ describe('GET /api/search', () => {
       [...starts].sort((a, b) => (a > b ? -1 : 1)),
     );
   });
+
+  test('tag names and values through the real server (double-encoded name, unfinished q)', async () => {
+    const name = encodeURIComponent(encodeURIComponent('resource.service.name'));
+    const cases: Array<[string, unknown]> = [
+      [
+        '/api/v2/search/tags?scope=resource',
+        { scopes: [{ name: 'resource', tags: ['deployment.environment', 'service.name'] }] },
+      ],
+      [
+        `/api/v2/search/tag/${name}/values?q=${encodeURIComponent('{ span.user.id = ')}`,
+        {
+          tagValues: ['checkout', 'db', 'frontend', 'payment'].map((value) => ({
+            type: 'string',
+            value,
+          })),
+        },
+      ],
+      [
+        `/api/v2/search/tag/${name}/values?q=${encodeURIComponent('{ name = "Charge" }')}`,
+        { tagValues: [{ type: 'string', value: 'payment' }] },
+      ],
+      [
+        '/api/search/tag/service.name/values',
+        { tagValues: ['checkout', 'db', 'frontend', 'payment'] },
+      ],
+    ];
+    for (const [url, expected] of cases) {
+      const res = await fetch(server.api + url);
+      assert.equal(res.status, 200, url);
+      const body = (await res.json()) as Record<string, unknown>;
+      delete body.metrics;
+      assert.deepEqual(body, expected, url);
+    }
+  });
 });

@@ -1,4 +1,8 @@
-/** A small router over node:http: exact paths and `:param` segments, per method. */
+/**
+ * A small router over node:http: exact paths, `:param` segments and at most one `*param`, which
+ * takes one or more whole segments with their slashes (`/api/v2/search/tag/*name/values`, for tag
+ * names that contain `/`), per method.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface RequestContext {
@@ -45,7 +49,17 @@ function matchParts(
   parts: readonly string[],
   segs: readonly string[],
 ): Record<string, string> | undefined {
+  const rest = parts.findIndex((p) => p.startsWith('*'));
+  if (rest >= 0) return matchRest(parts, segs, rest);
   if (parts.length !== segs.length) return undefined;
+  return matchSame(parts, segs);
+}
+
+/** Segments against parts one to one. */
+function matchSame(
+  parts: readonly string[],
+  segs: readonly string[],
+): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as string;
@@ -54,6 +68,21 @@ function matchParts(
     else if (p !== s) return undefined;
   }
   return params;
+}
+
+/** Parts before and after the `*` part match as usual; it takes the segments in between (1 or more). */
+function matchRest(
+  parts: readonly string[],
+  segs: readonly string[],
+  at: number,
+): Record<string, string> | undefined {
+  const after = parts.length - at - 1;
+  if (segs.length < parts.length) return undefined;
+  const head = matchSame(parts.slice(0, at), segs.slice(0, at));
+  const tail = matchSame(parts.slice(at + 1), segs.slice(segs.length - after));
+  if (head === undefined || tail === undefined) return undefined;
+  const taken = segs.slice(at, segs.length - after).join('/');
+  return { ...head, ...tail, [(parts[at] as string).slice(1)]: decodeSegment(taken) };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type SearchLimits,
   type Searcher,
 } from './search-routes.js';
+import { addTagRoutes, type TagSearcher } from './tag-routes.js';
 import { traceV1, traceV2, type TraceFinder } from './trace-routes.js';
 
 export interface BuildInfo {
@@ -27,6 +28,7 @@ export interface BuildInfo {
 export interface ApiDeps {
   traces: TraceFinder;
   search: Searcher;
+  tags: TagSearcher;
   /** Result and spans-per-spanset limits of /api/search (Tempo's defaults when absent). */
   searchLimits?: SearchLimits;
   multitenancy: boolean;
@@ -57,7 +59,9 @@ function tenantOf(ctx: RequestContext, deps: ApiDeps): string {
 
 export function buildRouter(deps: ApiDeps): Router {
   const get = ['GET', 'HEAD'];
-  return new Router()
+  const router = new Router();
+  addTagRoutes(router, { tags: deps.tags, tenantOf: (ctx) => tenantOf(ctx, deps) });
+  return router
     .add(get, '/api/traces/:id', (ctx) => traceV1(ctx, deps.traces, tenantOf(ctx, deps)))
     .add(get, '/api/v2/traces/:id', (ctx) => traceV2(ctx, deps.traces, tenantOf(ctx, deps)))
     .add(get, '/api/search', (ctx) =>
