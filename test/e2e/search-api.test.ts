@@ -5,8 +5,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { searchFixture } from '../fixtures/search-traces.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -138,5 +140,66 @@ describe('GET /api/search', () => {
       delete body.metrics;
       assert.deepEqual(body, expected, url);
     }
+  });
+
+  test('fuzz: every conformance query, and seeded mutations, answer 200 or 400, never more', async () => {
+    const corpus = parse(
+      readFileSync(
+        path.join(
+          import.meta.dirname,
+          '..',
+          '..',
+          '..',
+          'shared',
+          'conformance',
+          'traceql',
+          'test_examples.yaml',
+        ),
+        'utf8',
+      ),
+    ) as Record<string, string[] | null>;
+    const seeds = Object.values(corpus).flatMap((list) => list ?? []);
+    let state = 20261124;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const pieces = [
+      '{',
+      '}',
+      '(',
+      ')',
+      '|',
+      '&&',
+      '>>',
+      '~',
+      '!',
+      '=',
+      '"',
+      'nil',
+      '.a',
+      'count()',
+      ' ',
+      'by(',
+      '1s',
+    ];
+    const queries = [...seeds];
+    for (let i = 0; i < 300; i++) {
+      const q = seeds[next(seeds.length)] as string;
+      const at = next(q.length + 1);
+      const cut = next(3);
+      queries.push(q.slice(0, at) + (pieces[next(pieces.length)] as string) + q.slice(at + cut));
+    }
+    const statuses = new Map<number, number>();
+    for (const q of queries) {
+      const res = await fetch(`${server.api}/api/search?q=${encodeURIComponent(q)}&limit=5`);
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      assert.ok(res.status === 200 || res.status === 400, `${res.status} for ${q}`);
+    }
+    assert.ok(
+      (statuses.get(200) ?? 0) > 100 && (statuses.get(400) ?? 0) > 100,
+      JSON.stringify([...statuses]),
+    );
   });
 });
