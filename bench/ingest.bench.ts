@@ -14,6 +14,7 @@ import {
   cpuSeconds,
   fmt,
   makeRequests,
+  numberArg,
   peakRssBytes,
   pool,
   sendHttp,
@@ -22,14 +23,9 @@ import {
   type ServerProcess,
 } from './lib.js';
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
-
-const TOTAL_SPANS = arg('spans', 1_500_000);
-const CONCURRENCY = arg('concurrency', 8);
-const BATCH_SPANS = arg('batch', 1000);
+const TOTAL_SPANS = numberArg('spans', 1_500_000);
+const CONCURRENCY = numberArg('concurrency', 8);
+const BATCH_SPANS = numberArg('batch', 1000);
 
 const identity = (b: Buffer): Buffer => b;
 const TraceClient = makeGenericClientConstructor(

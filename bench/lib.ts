@@ -1,7 +1,7 @@
 /** Helpers shared by the benchmarks: a Vivace child process, its CPU and memory, percentiles. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { encodeTraceProto } from '../src/api/encode/index.js';
@@ -200,4 +200,53 @@ export async function blockStats(
     blocks++;
   }
   return { spans, bytes, blocks };
+}
+
+/** A numeric command-line option `--name value`, or `dflt`. */
+export function numberArg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+/** Trace ids of the stored demo data set, about one in fifty, with their span counts. */
+export type ShopSample = Array<{ traceId: string; spans: number }>;
+
+const SHOP_DATA_DIR = path.join(import.meta.dirname, '..', '.bench', 'lookup');
+const SHOP_DATA_CONFIG = `compactor: {compaction: {compaction_cycle: 3s}}
+overrides:
+  defaults:
+    ingestion: {rate_limit_bytes: 10_000_000_000, burst_size_bytes: 10_000_000_000, max_traces_per_user: 0}
+`;
+
+/**
+ * Starts Vivace on the demo shop data set that the read benchmarks share (`.bench/lookup/`):
+ * stores `spans` spans first when `rebuild` is set or the set is missing, then waits until
+ * compaction has left at most four blocks.
+ */
+export async function openShopDataSet(
+  spans: number,
+  rebuild: boolean,
+): Promise<{ server: ServerProcess; sample: ShopSample; blocks: number; spans: number }> {
+  const samplesFile = path.join(SHOP_DATA_DIR, 'sample.json');
+  const build = rebuild || !existsSync(samplesFile);
+  if (build) await rm(SHOP_DATA_DIR, { recursive: true, force: true });
+  const server = await startServer(SHOP_DATA_DIR, SHOP_DATA_CONFIG);
+  let sample: ShopSample;
+  if (build) {
+    console.log(`building the data set: ${fmt(spans)} spans…`);
+    const made = makeRequests(spans, 7, 1000);
+    await sendHttp(server, made.requests, 8);
+    await fetch(`${server.api}/flush`, { method: 'POST' });
+    await writeFile(samplesFile, JSON.stringify(made.sample));
+    sample = made.sample;
+  } else {
+    sample = JSON.parse(await readFile(samplesFile, 'utf8')) as ShopSample;
+  }
+  const blocksDir = path.join(SHOP_DATA_DIR, 'blocks');
+  for (let i = 0; i < 90; i++) {
+    if ((await blockStats(blocksDir)).blocks <= 4) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const stats = await blockStats(blocksDir);
+  return { server, sample, blocks: stats.blocks, spans: stats.spans };
 }

@@ -5,48 +5,10 @@
  *
  *   npm run bench:lookup [-- --spans 1500000 --lookups 1000 --rebuild]
  */
-import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import {
-  blockStats,
-  fmt,
-  makeRequests,
-  percentile,
-  sendHttp,
-  startServer,
-  type ServerProcess,
-} from './lib.js';
+import { fmt, numberArg, openShopDataSet, percentile, type ShopSample } from './lib.js';
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
-
-const SPANS = arg('spans', 1_500_000);
-const LOOKUPS = arg('lookups', 1000);
-const dataDir = path.join(import.meta.dirname, '..', '.bench', 'lookup');
-const samplesFile = path.join(dataDir, 'sample.json');
-const CONFIG = `compactor: {compaction: {compaction_cycle: 3s}}
-overrides:
-  defaults:
-    ingestion: {rate_limit_bytes: 10_000_000_000, burst_size_bytes: 10_000_000_000, max_traces_per_user: 0}
-`;
-
-type Sample = Array<{ traceId: string; spans: number }>;
-
-function blockCount(): Promise<{ blocks: number; spans: number }> {
-  return blockStats(path.join(dataDir, 'blocks'));
-}
-
-async function build(server: ServerProcess): Promise<Sample> {
-  console.log(`building the data set: ${fmt(SPANS)} spans…`);
-  const { requests, sample } = makeRequests(SPANS, 7, 1000);
-  await sendHttp(server, requests, 8);
-  await fetch(`${server.api}/flush`, { method: 'POST' });
-  await writeFile(samplesFile, JSON.stringify(sample));
-  return sample;
-}
+const SPANS = numberArg('spans', 1_500_000);
+const LOOKUPS = numberArg('lookups', 1000);
 
 async function measure(
   name: string,
@@ -71,23 +33,15 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const rebuild = process.argv.includes('--rebuild') || !existsSync(samplesFile);
-  if (rebuild) await rm(dataDir, { recursive: true, force: true });
-  const server = await startServer(dataDir, CONFIG);
+  const { server, sample, blocks, spans } = await openShopDataSet(
+    SPANS,
+    process.argv.includes('--rebuild'),
+  );
   try {
-    const sample = rebuild
-      ? await build(server)
-      : (JSON.parse(await readFile(samplesFile, 'utf8')) as Sample);
-    for (let i = 0; i < 90; i++) {
-      const { blocks } = await blockCount();
-      if (blocks <= 4) break;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-    const { blocks, spans } = await blockCount();
     console.log(`stored: ${fmt(spans)} spans in ${blocks} blocks`);
     const ids = Array.from(
       { length: LOOKUPS },
-      (_, i) => (sample[(i * 7919) % sample.length] as Sample[number]).traceId,
+      (_, i) => (sample[(i * 7919) % sample.length] as ShopSample[number]).traceId,
     );
     const missing = Array.from({ length: Math.min(200, LOOKUPS) }, (_, i) =>
       (i + 1).toString(16).padStart(32, 'f'),

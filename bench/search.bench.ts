@@ -6,25 +6,10 @@
  *
  *   npm run bench:search [-- --runs 20 --rebuild]
  */
-import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { blockStats, fmt, makeRequests, percentile, sendHttp, startServer } from './lib.js';
+import { fmt, numberArg, openShopDataSet, percentile } from './lib.js';
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
-
-const SPANS = arg('spans', 1_500_000);
-const RUNS = arg('runs', 20);
-const dataDir = path.join(import.meta.dirname, '..', '.bench', 'lookup');
-const samplesFile = path.join(dataDir, 'sample.json');
-const CONFIG = `compactor: {compaction: {compaction_cycle: 3s}}
-overrides:
-  defaults:
-    ingestion: {rate_limit_bytes: 10_000_000_000, burst_size_bytes: 10_000_000_000, max_traces_per_user: 0}
-`;
+const SPANS = numberArg('spans', 1_500_000);
+const RUNS = numberArg('runs', 20);
 
 const QUERIES = [
   '{resource.service.name="payment"}',
@@ -69,22 +54,11 @@ async function measure(api: string, q: string, limit: number): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const rebuild = process.argv.includes('--rebuild') || !existsSync(samplesFile);
-  if (rebuild) await rm(dataDir, { recursive: true, force: true });
-  const server = await startServer(dataDir, CONFIG);
+  const { server, blocks, spans } = await openShopDataSet(
+    SPANS,
+    process.argv.includes('--rebuild'),
+  );
   try {
-    if (rebuild) {
-      console.log(`building the data set: ${fmt(SPANS)} spans…`);
-      const { requests, sample } = makeRequests(SPANS, 7, 1000);
-      await sendHttp(server, requests, 8);
-      await fetch(`${server.api}/flush`, { method: 'POST' });
-      await writeFile(samplesFile, JSON.stringify(sample));
-    }
-    for (let i = 0; i < 90; i++) {
-      if ((await blockStats(path.join(dataDir, 'blocks'))).blocks <= 4) break;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-    const { blocks, spans } = await blockStats(path.join(dataDir, 'blocks'));
     console.log(`stored: ${fmt(spans)} spans in ${blocks} blocks; ${RUNS} runs per figure\n`);
     for (const q of QUERIES) {
       console.log(q);

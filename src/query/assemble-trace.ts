@@ -21,7 +21,8 @@ export interface TracePart {
 const MISSING_RESOURCE: StoredResource = { rid: '', a: [] };
 const MISSING_SCOPE: StoredScope = { sid: '' };
 
-function compareStart(a: StoredSpan, b: StoredSpan): number {
+/** Trace order of stored spans: start time (decimal text, compared without BigInt), then span id. */
+export function compareStart(a: StoredSpan, b: StoredSpan): number {
   const x = String(a.st);
   const y = String(b.st);
   if (x.length !== y.length) return x.length - y.length;

@@ -30,3 +30,10 @@ export interface EvalTrace {
   readonly startNs: bigint;
   readonly durationNs: bigint;
 }
+
+/** The service of a resource: its `service.name` string, '' when it has none. */
+export function serviceOf(resource: StoredResource | undefined): string {
+  if (resource?.sv) return resource.sv;
+  const a = resource?.a?.find((x) => x.k === 'service.name' && x.t === 1);
+  return a?.s ?? '';
+}

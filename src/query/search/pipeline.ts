@@ -16,7 +16,7 @@ import type {
   SpansetOperand,
 } from '../../traceql/index.js';
 import { printFieldExpr, printScalar } from '../../traceql/index.js';
-import type { TqlValue } from './field-eval.js';
+import { numericOf, type TqlValue } from './field-eval.js';
 import type { EvalSpan } from './model.js';
 
 export interface PipelineHooks {
@@ -162,7 +162,7 @@ class Runner {
     let min = Infinity;
     let max = -Infinity;
     for (const span of spans) {
-      const x = numeric(this.hooks.value(expr, span));
+      const x = numericOf(this.hooks.value(expr, span));
       if (x === undefined) continue;
       n++;
       sum += x;
@@ -243,11 +243,6 @@ const RELATIONS: Record<Exclude<SpansetOp, '&&' | '||'>, Relation> = {
   '&<<': rel(isAncestor, false, true),
   '&~': rel(isSibling, false, true),
 };
-
-function numeric(v: TqlValue): number | undefined {
-  if (v.t === 'int' || v.t === 'duration') return Number(v.v);
-  return v.t === 'float' ? v.v : undefined;
-}
 
 function staticNumber(s: ScalarFilter['rhs'] & { kind: 'Static' }): number {
   return typeof s.value === 'bigint' ? Number(s.value) : s.value;

@@ -10,10 +10,10 @@ import type { Pipeline, SpansetFilter } from '../../traceql/index.js';
 import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import type { Wal } from '../../wal/index.js';
 import { fieldValue, spanMatches, toAnyValue, type TqlValue } from './field-eval.js';
-import type { EvalSpan, EvalTrace } from './model.js';
+import { serviceOf, type EvalSpan, type EvalTrace } from './model.js';
 import { evaluatePipeline, type Spanset } from './pipeline.js';
 import { planSearch, type SearchPlan } from './plan.js';
-import { numberTree } from './tree.js';
+import { byStart, numberTree } from './tree.js';
 
 export interface SearchSources {
   db: DuckDb;
@@ -119,12 +119,6 @@ function overlaps(startMs: number, endMs: number, req: SearchRequest): boolean {
     return false;
   if (req.endNs !== undefined && BigInt(startMs) * 1_000_000n > req.endNs) return false;
   return true;
-}
-
-function serviceOf(resource: StoredResource | undefined): string {
-  if (resource?.sv) return resource.sv;
-  const a = resource?.a?.find((x) => x.k === 'service.name' && x.t === 1);
-  return a?.s ?? '';
 }
 
 export async function searchTraces(
@@ -328,14 +322,6 @@ interface Match {
   acc: TraceAcc;
   trace: EvalTrace;
   spansets: Spanset[];
-}
-
-function byStart(a: FoundSpan, b: FoundSpan): number {
-  const x = a.line.st;
-  const y = b.line.st;
-  if (x.length !== y.length) return x.length - y.length;
-  if (x !== y) return x < y ? -1 : 1;
-  return a.line.s < b.line.s ? -1 : a.line.s > b.line.s ? 1 : 0;
 }
 
 /** Drops a second copy of a span (same id and kind, e.g. in the head and a block). */

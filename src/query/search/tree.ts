@@ -4,15 +4,11 @@
  * and their kin) comparisons of numbers. Computed whenever a trace's spans are brought together,
  * so fresh and compacted data number the same trace the same way.
  */
+import { compareStart } from '../assemble-trace.js';
 import type { EvalSpan } from './model.js';
 
-function byStart(a: EvalSpan, b: EvalSpan): number {
-  const x = a.line.st;
-  const y = b.line.st;
-  if (x.length !== y.length) return x.length - y.length;
-  if (x !== y) return x < y ? -1 : 1;
-  return a.line.s < b.line.s ? -1 : a.line.s > b.line.s ? 1 : 0;
-}
+/** Trace order of evaluated spans (start, then span id). */
+export const byStart = (a: EvalSpan, b: EvalSpan): number => compareStart(a.line, b.line);
 
 /**
  * Numbers the spans in place, children in start order. A root (no parent id) gets

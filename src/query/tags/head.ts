@@ -6,7 +6,7 @@
 import type { FieldExpr } from '../../traceql/index.js';
 import type { StoredResource, StoredScope, StoredSpan, Wal } from '../../wal/index.js';
 import { spanMatches } from '../search/field-eval.js';
-import type { EvalSpan, EvalTrace } from '../search/model.js';
+import { serviceOf, type EvalSpan, type EvalTrace } from '../search/model.js';
 import { numberTree } from '../search/tree.js';
 
 export interface TimeRange {
@@ -34,12 +34,6 @@ export interface HeadScan {
   traces: Map<string, HeadTrace>;
   /** Bytes of the segments read. */
   bytes: number;
-}
-
-function serviceOf(resource: StoredResource | undefined): string {
-  if (resource?.sv) return resource.sv;
-  const a = resource?.a?.find((x) => x.k === 'service.name' && x.t === 1);
-  return a?.s ?? '';
 }
 
 function evalSpan(
@@ -133,5 +127,3 @@ export function headRoots(scan: HeadScan): EvalSpan[] {
   }
   return out;
 }
-
-export { serviceOf as headServiceOf };

@@ -24,7 +24,8 @@ import type { StoredAttr, StoredSpan, Wal } from '../../wal/index.js';
 import { spanIdText, traceIdText } from '../search/field-eval.js';
 import type { EvalSpan } from '../search/model.js';
 import { compareStrings } from '../search/values.js';
-import { headRoots, headServiceOf, overlapsRange, scanHead, type HeadScan } from './head.js';
+import { headRoots, overlapsRange, scanHead, type HeadScan } from './head.js';
+import { serviceOf } from '../search/model.js';
 import {
   ATTRIBUTE_SCOPES,
   attributeScopes,
@@ -299,7 +300,7 @@ function headIntrinsicValues(scan: HeadScan, column: TagIntrinsicColumn, out: Ta
   };
   if (column === 'rootName' || column === 'rootServiceName') {
     for (const r of headRoots(scan)) {
-      add(column === 'rootName' ? r.line.n : headServiceOf(r.resource));
+      add(column === 'rootName' ? r.line.n : serviceOf(r.resource));
     }
     return;
   }

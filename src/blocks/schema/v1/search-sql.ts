@@ -366,24 +366,27 @@ function traceIdList(ids: readonly string[]): string {
 }
 
 /**
- * One statement over the blocks: per span, the flags of the compiled filters; per trace, the
- * aggregates that decide whether it can match. It returns two kinds of rows: `kind` 0, a span to
- * judge (flagged, or any span of the trace when `allSpans`), and `kind` 1, per kept trace and
- * service, the span and error counts, the time range and the root span if that service has it.
+ * The CTEs over `sources` that compiled filters read: `sp`, one row per span (`src`, `row`, and
+ * `key` = src << 32 | row, which `span_attrs` rows share), and whichever of `span_attrs`,
+ * `resource_attrs`, `scope_attrs` and `scopes` (and the `events`/`links` columns) `needs` names.
  */
-export function searchSpansSql(o: SearchSqlOptions): string {
-  const spans = o.sources
+export function filterSourceCtes(
+  sources: readonly SearchSource[],
+  needs: (table: string) => boolean,
+): string[] {
+  const lists = `${needs('s.events') ? ', events' : ''}${needs('s.links') ? ', links' : ''}`;
+  const spans = sources
     .map(
       (b, i) =>
         `SELECT ${i}::UBIGINT AS src, file_row_number AS row, (${i}::UBIGINT << 32) | file_row_number AS key,
          trace_id, span_id, parent_span_id, name, kind, status_code, status_message, start_unix_nano,
-         duration_nano, service_name, resource_id, scope_id${uses(o.filters, 's.events') ? ', events' : ''}${uses(o.filters, 's.links') ? ', links' : ''}
+         duration_nano, service_name, resource_id, scope_id${lists}
          FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)`,
     )
     .join('\n UNION ALL ');
   const ctes = [`sp AS (${spans})`];
-  if (uses(o.filters, 'span_attrs')) {
-    const attrs = o.sources
+  if (needs('span_attrs')) {
+    const attrs = sources
       .map(
         (b, i) =>
           `SELECT (${i}::UBIGINT << 32) | span_row AS key, k, t, s, i, d, b FROM read_parquet(${blockFile(b.dir, ATTRS_FILE)})`,
@@ -391,22 +394,33 @@ export function searchSpansSql(o: SearchSqlOptions): string {
       .join(' UNION ALL ');
     ctes.push(`span_attrs AS (${attrs})`);
   }
-  const files = (name: string) => `[${o.sources.map((b) => blockFile(b.dir, name)).join(', ')}]`;
-  if (uses(o.filters, 'resource_attrs')) {
+  const files = (name: string) => `[${sources.map((b) => blockFile(b.dir, name)).join(', ')}]`;
+  if (needs('resource_attrs')) {
     ctes.push(
       `resource_attrs AS (SELECT resource_id, unnest(attrs, recursive := true) FROM read_parquet(${files(RESOURCES_FILE)}))`,
     );
   }
-  if (uses(o.filters, 'scope_attrs')) {
+  if (needs('scope_attrs')) {
     ctes.push(
       `scope_attrs AS (SELECT scope_id, unnest(attrs, recursive := true) FROM read_parquet(${files(SCOPES_FILE)}))`,
     );
   }
-  if (uses(o.filters, 'FROM scopes')) {
+  if (needs('FROM scopes')) {
     ctes.push(
       `scopes AS (SELECT scope_id, name, version FROM read_parquet(${files(SCOPES_FILE)}))`,
     );
   }
+  return ctes;
+}
+
+/**
+ * One statement over the blocks: per span, the flags of the compiled filters; per trace, the
+ * aggregates that decide whether it can match. It returns two kinds of rows: `kind` 0, a span to
+ * judge (flagged, or any span of the trace when `allSpans`), and `kind` 1, per kept trace and
+ * service, the span and error counts, the time range and the root span if that service has it.
+ */
+export function searchSpansSql(o: SearchSqlOptions): string {
+  const ctes = filterSourceCtes(o.sources, (table) => uses(o.filters, table));
   const flags =
     o.filters.length === 0
       ? '0'

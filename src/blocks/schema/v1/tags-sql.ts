@@ -11,6 +11,7 @@
  */
 import { sqlString } from '../../duckdb/db.js';
 import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE } from './sql.js';
+import { filterSourceCtes } from './search-sql.js';
 
 /** Scopes whose attribute keys a block holds. */
 export type TagAttributeScope = 'span' | 'resource' | 'instrumentation' | 'event' | 'link';
@@ -72,39 +73,7 @@ function matchedCtes(
   extra: readonly string[],
 ): string {
   const uses = (table: string): boolean => filter.includes(table) || extra.includes(table);
-  const lists = `${uses('s.events') ? ', events' : ''}${uses('s.links') ? ', links' : ''}`;
-  const spans = sources
-    .map(
-      (b, i) =>
-        `SELECT (${i}::UBIGINT << 32) | file_row_number AS key, trace_id, span_id, parent_span_id,
-         name, kind, status_code, status_message, start_unix_nano, duration_nano, service_name,
-         resource_id, scope_id${lists}
-         FROM read_parquet(${sqlString(`${b.dir}/${DATA_FILE}`)}, file_row_number = true)`,
-    )
-    .join('\n UNION ALL ');
-  const ctes = [`sp AS (${spans})`];
-  if (uses('span_attrs')) {
-    const attrs = sources
-      .map(
-        (b, i) =>
-          `SELECT (${i}::UBIGINT << 32) | span_row AS key, k, t, s, i, d, b FROM read_parquet(${sqlString(`${b.dir}/${ATTRS_FILE}`)})`,
-      )
-      .join(' UNION ALL ');
-    ctes.push(`span_attrs AS (${attrs})`);
-  }
-  if (uses('resource_attrs')) {
-    ctes.push(
-      `resource_attrs AS (SELECT resource_id, unnest(attrs, recursive := true) FROM ${files(sources, RESOURCES_FILE)})`,
-    );
-  }
-  if (uses('scope_attrs')) {
-    ctes.push(
-      `scope_attrs AS (SELECT scope_id, unnest(attrs, recursive := true) FROM ${files(sources, SCOPES_FILE)})`,
-    );
-  }
-  if (uses('FROM scopes')) {
-    ctes.push(`scopes AS (SELECT scope_id, name, version FROM ${files(sources, SCOPES_FILE)})`);
-  }
+  const ctes = filterSourceCtes(sources, uses);
   ctes.push(`m AS (SELECT * FROM sp s WHERE coalesce(${filter}, false))`);
   return `WITH ${ctes.join(',\n')}\n`;
 }
