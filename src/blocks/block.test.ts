@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ShopTraceGenerator } from '../demo/index.js';
+import { parseTraceQL } from '../traceql/index.js';
 import { spanIdsByTrace } from '../../test/helpers/batches.js';
 import { openTestStorage } from '../../test/helpers/storage.js';
 import { tempDir } from '../../test/helpers/tmp.js';
@@ -88,6 +89,44 @@ test('a failed read of a block dictionary is not remembered', async () => {
       await assert.rejects(read());
       await rename(file + '.away', file);
       assert.ok((await read()).size > 0, `${name} is read once it is back`);
+    }
+  } finally {
+    await storage.close();
+    await cleanup();
+  }
+});
+
+test('a block written without traces.parquet gets it from its data when a search needs it', async () => {
+  const { dir, cleanup } = await tempDir();
+  const storage = await openTestStorage(dir);
+  try {
+    const gen = new ShopTraceGenerator({ seed: 44, startUnixMs: T0 });
+    await storage.push(TENANT, gen.nextBatch(40));
+    await storage.flush();
+    const [block] = storage.store.blocks(TENANT);
+    assert.ok(block);
+    const summary = path.join(block.dir, 'traces.parquet');
+    const search = async (q: string) => {
+      const root = parseTraceQL(q);
+      assert.equal(root.query.kind, 'Pipeline');
+      return storage.search(TENANT, { pipeline: root.query, limit: 1000, spss: 3 });
+    };
+    const queries = ['{}', '{status=error}', '{} | count() > 5', '{kind=server} >> {kind=client}'];
+    const before = await Promise.all(queries.map(search));
+    assert.ok(before.every((r) => r.traces.length > 0));
+    // A block of an older build: reopened without the file, as at start.
+    await rm(summary);
+    const reopened = await openTestStorage(dir);
+    try {
+      for (const [i, q] of queries.entries()) {
+        const root = parseTraceQL(q);
+        assert.equal(root.query.kind, 'Pipeline');
+        const after = await reopened.search(TENANT, { pipeline: root.query, limit: 1000, spss: 3 });
+        assert.deepEqual(after.traces, before[i]?.traces, q);
+      }
+      await stat(summary);
+    } finally {
+      await reopened.close();
     }
   } finally {
     await storage.close();

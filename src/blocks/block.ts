@@ -2,7 +2,7 @@
  * One immutable block on disk, with its bloom filter in memory. Readers hold a reference while
  * they use the files, so that retention and compaction never delete a block under a query.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoredResource, StoredScope, StoredSpan } from '../wal/index.js';
 import { Bloom } from './bloom.js';
@@ -22,6 +22,8 @@ import {
   readScopesSql,
   RESOURCES_FILE,
   SCOPES_FILE,
+  TRACES_FILE,
+  writeTraceSummarySql,
 } from './schema/v1/sql.js';
 
 export class Block {
@@ -34,6 +36,7 @@ export class Block {
   #markDeleted: () => void = () => undefined;
   #resources: Promise<Map<string, StoredResource>> | undefined;
   #scopes: Promise<Map<string, StoredScope>> | undefined;
+  #summary: Promise<void> | undefined;
 
   constructor(dir: string, meta: BlockMeta, bloom: Bloom) {
     this.dir = dir;
@@ -124,6 +127,32 @@ export class Block {
       out.set(Number(row), { ...span, a: attrs.get(Number(row)) ?? [] } as StoredSpan);
     }
     return out;
+  }
+
+  /**
+   * Makes sure the block has its `traces.parquet` (blocks written before it existed get one, from
+   * their data, the first time a search needs it). The caller holds a reference.
+   */
+  traceSummary(db: DuckDb): Promise<void> {
+    this.#summary ??= this.#writeSummaryIfMissing(db).catch((err: unknown) => {
+      this.#summary = undefined;
+      throw err;
+    });
+    return this.#summary;
+  }
+
+  async #writeSummaryIfMissing(db: DuckDb): Promise<void> {
+    const file = this.file(TRACES_FILE);
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    const tmp = this.file(`.${TRACES_FILE}.tmp`);
+    await db.run(writeTraceSummarySql(this.dataFile, tmp));
+    await rename(tmp, file);
   }
 
   /** The block's resources by id (read once; a failed read is tried again next time). */

@@ -36,7 +36,9 @@ import {
   RESOURCES_FILE,
   SCOPES_FILE,
   traceIdCutsSql,
+  TRACES_FILE,
   writeResourcesFromWalSql,
+  writeTraceSummarySql,
   writeScopesFromWalSql,
 } from './schema/v1/sql.js';
 
@@ -263,9 +265,10 @@ async function finishBlock(
   how: BlockOrigin,
 ): Promise<Block> {
   try {
-    const dataFile = path.join(tmp, DATA_FILE);
-    const [stats] = await db.all(blockStatsSql(dataFile));
-    const ids = await db.all(distinctTraceIdsSql(dataFile));
+    const tracesFile = path.join(tmp, TRACES_FILE);
+    await db.run(writeTraceSummarySql(path.join(tmp, DATA_FILE), tracesFile));
+    const [stats] = await db.all(blockStatsSql(tracesFile));
+    const ids = await db.all(distinctTraceIdsSql(tracesFile));
     const bloom = Bloom.forCount(ids.length);
     for (const row of ids) bloom.add(row.trace_id as string);
     await writeFile(path.join(tmp, BLOOM_FILE), bloom.toBytes());

@@ -77,6 +77,7 @@ const BLOCK_FILES = [
   'meta.json',
   'resources.parquet',
   'scopes.parquet',
+  'traces.parquet',
 ];
 const COMPACTED_FILES = [
   'attrs.parquet',
@@ -85,6 +86,7 @@ const COMPACTED_FILES = [
   'meta.compacted.json',
   'resources.parquet',
   'scopes.parquet',
+  'traces.parquet',
 ];
 
 for (const parts of [2, 3, 4]) {

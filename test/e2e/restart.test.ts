@@ -199,7 +199,14 @@ const halfDeleted: Array<{ name: string; remove: string[] }> = [
   { name: 'no meta.json', remove: ['meta.json'] },
   {
     name: 'only meta.json left',
-    remove: ['attrs.parquet', 'bloom', 'data.parquet', 'resources.parquet', 'scopes.parquet'],
+    remove: [
+      'attrs.parquet',
+      'bloom',
+      'data.parquet',
+      'resources.parquet',
+      'scopes.parquet',
+      'traces.parquet',
+    ],
   },
   { name: 'no bloom', remove: ['bloom'] },
   { name: 'no attrs.parquet', remove: ['attrs.parquet'] },
@@ -287,6 +294,7 @@ for (const c of compactionCrashes) {
             'meta.compacted.json',
             'resources.parquet',
             'scopes.parquet',
+            'traces.parquet',
           ]);
         }
         const found = await storage.findTrace(TENANT, traceId);

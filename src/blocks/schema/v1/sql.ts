@@ -11,6 +11,7 @@ export const DATA_FILE = 'data.parquet';
 export const RESOURCES_FILE = 'resources.parquet';
 export const SCOPES_FILE = 'scopes.parquet';
 export const ATTRS_FILE = 'attrs.parquet';
+export const TRACES_FILE = 'traces.parquet';
 export const BLOOM_FILE = 'bloom';
 export const META_FILE = 'meta.json';
 export const COMPACTED_META_FILE = 'meta.compacted.json';
@@ -281,16 +282,44 @@ export function compactDictionarySql(
   );
 }
 
-/** Counts and time range of a written data file. */
-export function blockStatsSql(file: string): string {
-  return `SELECT count(*) AS spans, count(DISTINCT trace_id) AS traces,
-      min(start_unix_nano) AS min_start, max(start_unix_nano + duration_nano) AS max_end,
-      min(trace_id) AS min_trace, max(trace_id) AS max_trace
-    FROM read_parquet(${sqlString(file)})`;
+/**
+ * Writes `traces.parquet` from a written `data.parquet`: one row per trace, sorted by trace id,
+ * with its rows (`first_row`, `span_count`: data is sorted by trace id, so they are contiguous),
+ * time range, root span (if the block holds it) and span and error counts per service, as JSON
+ * text `[name, spans, errors, name, …]` (text, because converting nested lists to JavaScript or
+ * JSON costs DuckDB far more time and memory).
+ */
+export function writeTraceSummarySql(dataFile: string, file: string): string {
+  return copyTo(
+    `SELECT trace_id, min(first_row) AS first_row, sum(spans)::UINTEGER AS span_count,
+       min(start_unix_nano) AS start_unix_nano, max(end_unix_nano) AS end_unix_nano,
+       arg_min(root_name, root_start) AS root_name, arg_min(service_name, root_start) AS root_service,
+       min(root_start) AS root_start,
+       '[' || array_to_string(list_sort(list(
+         to_json(service_name)::VARCHAR || ',' || spans || ',' || errors)), ',') || ']' AS services
+     FROM (
+       SELECT trace_id, service_name, min(file_row_number) AS first_row, count(*)::UINTEGER AS spans,
+         count_if(status_code = 2)::UINTEGER AS errors, min(start_unix_nano) AS start_unix_nano,
+         max(start_unix_nano + duration_nano) AS end_unix_nano,
+         arg_min(name, start_unix_nano) FILTER (WHERE parent_span_id = 0) AS root_name,
+         min(start_unix_nano) FILTER (WHERE parent_span_id = 0) AS root_start
+       FROM read_parquet(${sqlString(dataFile)}, file_row_number = true)
+       GROUP BY trace_id, service_name)
+     GROUP BY trace_id ORDER BY trace_id`,
+    file,
+  );
 }
 
-export function distinctTraceIdsSql(file: string): string {
-  return `SELECT DISTINCT trace_id FROM read_parquet(${sqlString(file)})`;
+/** Counts and time range of a block, from its `traces.parquet`. */
+export function blockStatsSql(tracesFile: string): string {
+  return `SELECT sum(span_count) AS spans, count(*) AS traces,
+      min(start_unix_nano) AS min_start, max(end_unix_nano) AS max_end,
+      min(trace_id) AS min_trace, max(trace_id) AS max_trace
+    FROM read_parquet(${sqlString(tracesFile)})`;
+}
+
+export function distinctTraceIdsSql(tracesFile: string): string {
+  return `SELECT trace_id FROM read_parquet(${sqlString(tracesFile)})`;
 }
 
 /**
