@@ -6,10 +6,14 @@ export { DuckDb, type DuckDbOptions, type Row } from './duckdb/db.js';
 export { parseBlockMeta, type BlockMeta } from './meta.js';
 export { BackgroundLane } from './lane.js';
 export {
+  candidateTracesSql,
   compileFilter,
-  searchSpansSql,
+  traceSpansSql,
+  traceSummariesSql,
+  type CandidateSqlOptions,
   type CompiledFilter,
-  type SearchSqlOptions,
+  type SearchSource,
+  type TraceSpansSqlOptions,
 } from './schema/v1/search-sql.js';
 export {
   tagNamesSql,

@@ -25,6 +25,11 @@ export interface SearchPlan {
   compiled: CompiledFilter[];
   /** SQL over `any_i` / `count_i` per trace; true for every trace that can match. */
   tracePredicate: string;
+  /**
+   * A trace can match only if a span of it is flagged by a filter that is not plainly `true`
+   * (then the traces without one need not be looked at).
+   */
+  needsFlag: boolean;
   /** Structural operators or tree intrinsics: spans are numbered in their trace's tree. */
   needsTree: boolean;
   /**
@@ -32,6 +37,13 @@ export interface SearchPlan {
    * because a stage other than a spanset filter (`count() > 3 | …`) sees the whole trace.
    */
   needsAllSpans: boolean;
+  /**
+   * The flags decide the query on their own: every filter compiles exactly, the first stage is one
+   * filter or filters joined only by `&&` or only by `||` (its spans are then exactly the flagged
+   * ones), and the rest is at most `count()` compared with a number (after a single filter) and
+   * `select`. The trace predicate is then exact, and SQL can pick and count the spans.
+   */
+  sqlDecides: boolean;
   /** `by()` and aggregate arguments. */
   valueExprs: FieldExpr[];
   /** Some value expression reads more than the span columns (attributes, events, links). */
@@ -131,6 +143,8 @@ export function planSearch(pipeline: Pipeline): SearchPlan {
     throw new TraceQLUnsupportedError(`a search may hold at most ${MAX_FILTERS} spanset filters`);
   }
   const index = new Map(filters.map((f, i) => [f, i] as const));
+  const compiled = filters.map((f) => compileFilter(f.expr));
+  const predicate = tracePredicate(pipeline, index, compiled);
   const fields: Field[] = [];
   for (const f of filters) collectFields(f.expr, fields);
   const valueFields: Field[] = [];
@@ -143,8 +157,10 @@ export function planSearch(pipeline: Pipeline): SearchPlan {
     pipeline,
     filters,
     index,
-    compiled: filters.map((f) => compileFilter(f.expr)),
-    tracePredicate: tracePredicate(pipeline, index),
+    compiled,
+    tracePredicate: predicate.sql,
+    needsFlag: !predicate.mayHoldUnflagged,
+    sqlDecides: compiled.every((c) => c.exact) && flagsDecide(pipeline),
     needsTree,
     needsAllSpans: needsTree || wholeTraceStage,
     valueExprs,
@@ -205,23 +221,85 @@ function outputFields(fields: readonly Field[]): OutputField[] {
   return out;
 }
 
+/** Filters joined by one operator only, `&&` or `||` (a single filter too). */
+function isFlatJoin(o: SpansetOperand, op?: '&&' | '||'): boolean {
+  if (o.kind === 'SpansetFilter') return true;
+  if (o.kind !== 'SpansetOperation' || (o.op !== '&&' && o.op !== '||')) return false;
+  if (op !== undefined && o.op !== op) return false;
+  return isFlatJoin(o.lhs, o.op) && isFlatJoin(o.rhs, o.op);
+}
+
+/** See `SearchPlan.sqlDecides` (the filters' exactness aside). */
+function flagsDecide(p: Pipeline): boolean {
+  const [first, ...rest] = p.elements;
+  if (first === undefined) return false;
+  if (first.kind !== 'SpansetFilter' && first.kind !== 'SpansetOperation') return false;
+  if (!isFlatJoin(first)) return false;
+  return rest.every(
+    (e, i) =>
+      e.kind === 'Select' ||
+      (i === 0 &&
+        first.kind === 'SpansetFilter' &&
+        e.kind === 'ScalarFilter' &&
+        e.lhs.kind === 'Aggregate' &&
+        e.lhs.op === 'count' &&
+        e.rhs.kind === 'Static' &&
+        (e.rhs.type === 'int' || e.rhs.type === 'float')),
+  );
+}
+
+/** A trace predicate, and whether it may hold for a trace none of whose spans is flagged. */
+interface Predicate {
+  sql: string;
+  /**
+   * False when the predicate needs a span flagged by some filter that is not plainly `true`:
+   * then only traces with such a span are candidates.
+   */
+  mayHoldUnflagged: boolean;
+}
+
+const ZERO_COMPARES: Record<string, (n: number) => boolean> = {
+  '=': (n) => n === 0,
+  '!=': (n) => n !== 0,
+  '<': (n) => 0 < n,
+  '<=': (n) => 0 <= n,
+  '>': (n) => 0 > n,
+  '>=': (n) => 0 >= n,
+};
+
 /**
  * A SQL condition on per-trace aggregates that every trace the pipeline can match satisfies:
  * `{a} && {b}` needs a span flagged a and one flagged b, `{a} > {b}` both, `{a} !> {b}` a span
  * flagged b, `{a} | count() > n` more than n spans flagged a.
  */
-function tracePredicate(p: Pipeline, index: ReadonlyMap<SpansetFilter, number>): string {
-  const operand = (o: SpansetOperand): string => {
-    if (o.kind === 'SpansetFilter') return `any_${index.get(o)}`;
+function tracePredicate(
+  p: Pipeline,
+  index: ReadonlyMap<SpansetFilter, number>,
+  compiled: readonly CompiledFilter[],
+): Predicate {
+  const plainlyTrue = (i: number): boolean => compiled[i]?.sql === 'true';
+  const operand = (o: SpansetOperand): Predicate => {
+    if (o.kind === 'SpansetFilter') {
+      const i = index.get(o) ?? 0;
+      return { sql: `any_${i}`, mayHoldUnflagged: plainlyTrue(i) };
+    }
     if (o.kind === 'Pipeline') return pipelinePredicate(o);
     const l = operand(o.lhs);
     const r = operand(o.rhs);
-    if (o.op === '||') return `(${l}) OR (${r})`;
+    if (o.op === '||') {
+      return {
+        sql: `(${l.sql}) OR (${r.sql})`,
+        mayHoldUnflagged: l.mayHoldUnflagged || r.mayHoldUnflagged,
+      };
+    }
     if (o.op.startsWith('!')) return r;
-    return `(${l}) AND (${r})`;
+    return {
+      sql: `(${l.sql}) AND (${r.sql})`,
+      mayHoldUnflagged: l.mayHoldUnflagged && r.mayHoldUnflagged,
+    };
   };
-  const pipelinePredicate = (q: Pipeline): string => {
-    const parts: string[] = [];
+  const pipelinePredicate = (q: Pipeline): Predicate => {
+    const parts: Predicate[] = [];
     q.elements.forEach((e, i) => {
       if (e.kind === 'SpansetFilter' || e.kind === 'SpansetOperation') parts.push(operand(e));
       const prev = q.elements[i - 1];
@@ -230,16 +308,27 @@ function tracePredicate(p: Pipeline, index: ReadonlyMap<SpansetFilter, number>):
         e.lhs.kind === 'Aggregate' &&
         e.lhs.op === 'count' &&
         e.rhs.kind === 'Static' &&
-        (e.op === '>' || e.op === '>=') &&
+        (e.rhs.type === 'int' || e.rhs.type === 'float') &&
         prev?.kind === 'SpansetFilter' &&
         i === 1
       ) {
-        // The spans counted are the filter's: fewer flagged spans than the bound cannot pass.
-        const n = e.rhs.value;
-        parts.push(`count_${index.get(prev)} ${e.op} ${String(n)}`);
+        // The spans counted are the filter's. With a superset of them flagged, only a lower
+        // bound is safe (fewer flagged spans cannot pass); with exact flags, any comparison is.
+        const k = index.get(prev) ?? 0;
+        if (e.op === '>' || e.op === '>=' || compiled[k]?.exact === true) {
+          const n = Number(e.rhs.value);
+          parts.push({
+            sql: `count_${k} ${e.op} ${String(e.rhs.value)}`,
+            mayHoldUnflagged: plainlyTrue(k) || (ZERO_COMPARES[e.op]?.(n) ?? true),
+          });
+        }
       }
     });
-    return parts.length === 0 ? 'true' : parts.map((x) => `(${x})`).join(' AND ');
+    if (parts.length === 0) return { sql: 'true', mayHoldUnflagged: true };
+    return {
+      sql: parts.map((x) => `(${x.sql})`).join(' AND '),
+      mayHoldUnflagged: parts.every((x) => x.mayHoldUnflagged),
+    };
   };
   return pipelinePredicate(p);
 }

@@ -1,11 +1,13 @@
 /**
  * TraceQL search over the head (WAL segments not yet in blocks) and the blocks of a tenant
- * (docs/rfc/0001-traceql-engine.md). Blocks are judged in SQL: one statement flags the spans of
- * every spanset filter and keeps the traces that can match; the head is read and judged here.
- * Each candidate trace is then evaluated whole by the pipeline, newest first.
+ * (docs/rfc/0001-traceql-engine.md). The head is read and judged here. Blocks go in two steps:
+ * a narrow statement finds the traces that can match (newest first), then the spans of those
+ * traces are read, by trace id, a batch at a time. When the filters decide the query alone
+ * (`SearchPlan.sqlDecides`), the first statement's traces are the answer and only the spans to
+ * report are read; otherwise each trace is evaluated whole by the pipeline until a page is full.
  */
-import type { Block, BlockStore, DuckDb } from '../../blocks/index.js';
-import { searchSpansSql } from '../../blocks/index.js';
+import type { Block, BlockStore, DuckDb, Row, SearchSource } from '../../blocks/index.js';
+import { candidateTracesSql, traceSpansSql, traceSummariesSql } from '../../blocks/index.js';
 import type { Pipeline, SpansetFilter } from '../../traceql/index.js';
 import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import type { Wal } from '../../wal/index.js';
@@ -90,6 +92,8 @@ interface TraceAcc {
   startNs: bigint;
   endNs: bigint;
   root: { name: string; service: string; startNs: bigint } | undefined;
+  /** Flagged spans counted in SQL (when SQL decides), of which `spans` holds the first. */
+  matched?: number;
 }
 
 function newAcc(traceId: string): TraceAcc {
@@ -121,13 +125,24 @@ function overlaps(startMs: number, endMs: number, req: SearchRequest): boolean {
   return true;
 }
 
+/** A trace that can match, from the blocks, with the blocks that hold it. */
+interface Candidate {
+  traceId: string;
+  startNs: bigint;
+  parts: { block: number; firstRow: number; rows: number }[];
+  spans: number;
+}
+
+/** Spans read per statement at most when traces are read whole (bounds memory). */
+const BATCH_SPANS = 100_000;
+
 export async function searchTraces(
   src: SearchSources,
   tenant: string,
   req: SearchRequest,
 ): Promise<SearchResult> {
   const plan = planSearch(req.pipeline);
-  const traces = new Map<string, TraceAcc>();
+  const head = new Map<string, TraceAcc>();
   const metrics: SearchMetrics = {
     inspectedTraces: 0,
     inspectedBytes: 0,
@@ -135,29 +150,259 @@ export async function searchTraces(
     totalBlocks: 0,
     totalBlockBytes: 0,
   };
-  await readHead(src, tenant, req, traces, metrics);
+  await readHead(src, tenant, req, head, metrics);
   const blocks = src.store
     .blocks(tenant)
     .filter((b) => overlaps(b.meta.startUnixMs, b.meta.endUnixMs, req));
   const acquired = blocks.filter((b) => b.acquire());
   try {
-    if (acquired.length > 0) await readBlocks(src.db, acquired, plan, req, traces, metrics);
-    const matches = evaluateAll(plan, traces, req);
-    matches.sort((a, b) =>
-      a.trace.startNs !== b.trace.startNs
-        ? a.trace.startNs > b.trace.startNs
-          ? -1
-          : 1
-        : a.acc.traceId < b.acc.traceId
-          ? -1
-          : 1,
-    );
+    let matches: Match[];
+    if (acquired.length === 0) matches = evaluateAll(plan, head, req);
+    else {
+      for (const b of acquired) {
+        metrics.totalBlocks++;
+        metrics.inspectedBytes += b.meta.size;
+        metrics.totalBlockBytes += b.meta.size;
+        metrics.inspectedSpans += b.meta.totalSpans;
+        metrics.inspectedTraces += b.meta.totalObjects ?? 0;
+      }
+      await Promise.all(acquired.map((b) => b.traceSummary(src.db)));
+      matches = await searchBlocks(src.db, acquired, plan, req, head);
+    }
+    matches.sort(newestFirst);
     const page = matches.slice(0, req.limit);
     await loadOutputSpans(src.db, plan, page, req.spss);
     return { traces: page.map((m) => toResult(plan, m, req.spss)), metrics };
   } finally {
     for (const b of acquired) b.release();
   }
+}
+
+function newestFirst(a: Match, b: Match): number {
+  if (a.trace.startNs !== b.trace.startNs) return a.trace.startNs > b.trace.startNs ? -1 : 1;
+  return a.acc.traceId < b.acc.traceId ? -1 : a.acc.traceId > b.acc.traceId ? 1 : 0;
+}
+
+/** Matches from the blocks and the head; at least the newest `limit` of them. */
+async function searchBlocks(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  req: SearchRequest,
+  head: Map<string, TraceAcc>,
+): Promise<Match[]> {
+  // A trace with spans in the head is judged whole here, its block spans included.
+  const headIds = [...head.keys()].filter((id) => blocks.some((b) => b.mayContain(id)));
+  if (headIds.length > 0) {
+    const routed = blocks.map((b) => headIds.filter((id) => b.mayContain(id)));
+    await readTraces(db, blocks, plan, routed, undefined, true, head);
+  }
+  const matches = evaluateAll(plan, head, req);
+  const candidates = await findCandidates(db, blocks, plan, req, headIds);
+  let from = 0;
+  let count = Math.max(req.limit, 20);
+  let found = 0;
+  while (from < candidates.length && found < req.limit) {
+    // Reading only the first spans of each trace, SQL decides in one go; else in batches.
+    const batch = plan.sqlDecides ? candidates.slice(from) : nextBatch(candidates, from, count);
+    from += batch.length;
+    count *= 2;
+    const accs = new Map<string, TraceAcc>();
+    const routed = blocks.map((): string[] => []);
+    const rows = blocks.map((): [number, number][] => []);
+    for (const c of batch) {
+      for (const p of c.parts) {
+        routed[p.block]?.push(c.traceId);
+        rows[p.block]?.push([p.firstRow, p.rows]);
+      }
+    }
+    let batchMatches: Match[];
+    if (plan.sqlDecides) {
+      await readTraces(db, blocks, plan, routed, rows, false, accs, req.spss);
+      batchMatches = decided(accs, req);
+    } else {
+      await readTraces(db, blocks, plan, routed, rows, plan.needsAllSpans, accs);
+      batchMatches = evaluateAll(plan, accs, req);
+    }
+    matches.push(...batchMatches);
+    found += batchMatches.length;
+  }
+  return matches;
+}
+
+/** Candidates `from`… : `count` traces, fewer when they hold more than `BATCH_SPANS` spans. */
+function nextBatch(candidates: readonly Candidate[], from: number, count: number): Candidate[] {
+  let spans = 0;
+  let end = from;
+  while (end < candidates.length && end - from < count) {
+    spans += candidates[end]?.spans ?? 0;
+    if (spans > BATCH_SPANS && end > from) break;
+    end++;
+  }
+  return candidates.slice(from, end);
+}
+
+/** The block traces that can match, newest first (only the newest `limit` when SQL decides). */
+async function findCandidates(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  req: SearchRequest,
+  excluded: readonly string[],
+): Promise<Candidate[]> {
+  const rows = await db.json(
+    candidateTracesSql({
+      sources: blocks.map((b) => ({ dir: b.dir })),
+      filters: plan.compiled,
+      tracePredicate: plan.tracePredicate,
+      needsFlag: plan.needsFlag,
+      excludeTraceIds: excluded,
+      startNs: req.startNs,
+      endNs: req.endNs,
+      limit: plan.sqlDecides ? req.limit : undefined,
+    }),
+  );
+  const byId = new Map<string, Candidate>();
+  for (const r of rows) {
+    const traceId = r.t as string;
+    let c = byId.get(traceId);
+    if (c === undefined) {
+      c = { traceId, startNs: BigInt(r.st as string), parts: [], spans: 0 };
+      byId.set(traceId, c);
+    }
+    const rowCount = Number(r.n);
+    c.parts.push({ block: Number(r.src), firstRow: Number(r.r), rows: rowCount });
+    c.spans += rowCount;
+  }
+  return [...byId.values()].sort((a, b) =>
+    a.startNs !== b.startNs
+      ? a.startNs > b.startNs
+        ? -1
+        : 1
+      : a.traceId < b.traceId
+        ? -1
+        : a.traceId > b.traceId
+          ? 1
+          : 0,
+  );
+}
+
+/**
+ * Reads traces from the blocks into `traces`: their summaries (time range, root, services) and
+ * their spans with filter flags: flagged ones, or all with `allSpans`, or with `firstPerTrace`
+ * the first flagged ones and the count of all (SQL decides). `routed[i]` are the trace ids to read
+ * from block i, `rows[i]` their data rows when known.
+ */
+async function readTraces(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  routed: readonly string[][],
+  rows: readonly [number, number][][] | undefined,
+  allSpans: boolean,
+  traces: Map<string, TraceAcc>,
+  firstPerTrace?: number,
+): Promise<void> {
+  const first = firstPerTrace !== undefined && firstPerTrace > 0 ? firstPerTrace : undefined;
+  // A block at a time: statements over many blocks at once can pass DuckDB's memory limit.
+  for (const [i, block] of blocks.entries()) {
+    const ids = routed[i] ?? [];
+    if (ids.length === 0) continue;
+    const sources: SearchSource[] = [{ dir: block.dir, traceIds: ids, rows: rows?.[i] }];
+    const resources = await block.resources(db);
+    const scopes = await block.scopes(db);
+    for (const r of await db.json(traceSummariesSql(sources))) addSummary(traces, r);
+    const spans = await db.json(
+      traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first }),
+    );
+    const counted = new Set<TraceAcc>();
+    for (const r of spans) {
+      const acc = traces.get(r.t as string);
+      if (acc === undefined) continue;
+      if (r.matched !== undefined && !counted.has(acc)) {
+        // Counted per block: a trace split over blocks sums them.
+        counted.add(acc);
+        acc.matched = (acc.matched ?? 0) + Number(r.matched);
+      }
+      acc.spans.push(thinSpan(acc.traceId, r, block, resources, scopes));
+    }
+  }
+  if (firstPerTrace === undefined) {
+    await loadRich(
+      db,
+      [...traces.values()].flatMap((acc) => acc.spans.filter((s) => needsRich(plan, s))),
+    );
+  }
+}
+
+/** A span row of `traceSpansSql` as a found span, not yet read whole. */
+function thinSpan(
+  traceId: string,
+  r: Row,
+  block: Block,
+  resources: Map<string, StoredResource>,
+  scopes: Map<string, StoredScope>,
+): FoundSpan {
+  const line: StoredSpan = {
+    t: traceId,
+    s: r.s as string,
+    p: r.p as string,
+    r: r.r as string,
+    c: r.c as string,
+    n: r.n as string,
+    k: Number(r.k),
+    st: r.st as string,
+    en: r.en as string,
+    sc: Number(r.sc),
+    sm: r.sm as string,
+  };
+  return {
+    line,
+    resource: resources.get(line.r),
+    scope: scopes.get(line.c),
+    nestedSetLeft: 0,
+    nestedSetRight: 0,
+    nestedSetParent: 0,
+    childCount: 0,
+    flags: Number(r.flags),
+    rich: false,
+    block,
+    row: Number(r.row),
+  };
+}
+
+/** Adds a block's `traces.parquet` row to its trace. */
+function addSummary(traces: Map<string, TraceAcc>, r: Row): void {
+  const traceId = r.t as string;
+  let acc = traces.get(traceId);
+  if (acc === undefined) traces.set(traceId, (acc = newAcc(traceId)));
+  noteSpanTimes(acc, BigInt(r.st as string), BigInt(r.en as string));
+  const services = JSON.parse(r.services as string) as (string | number)[];
+  for (let i = 0; i + 2 < services.length; i += 3) {
+    noteService(acc, String(services[i]), Number(services[i + 1]), Number(services[i + 2]));
+  }
+  if (r.root_start !== null && r.root_start !== undefined) {
+    noteRoot(acc, r.root_name as string, r.root_service as string, BigInt(r.root_start as string));
+  }
+}
+
+/** Matches decided in SQL: each trace's spans are its first flagged ones, `matched` all of them. */
+function decided(traces: Map<string, TraceAcc>, req: SearchRequest): Match[] {
+  const out: Match[] = [];
+  for (const acc of traces.values()) {
+    // Each block gave its first spans: the trace's first are among them.
+    const all = dedupe(acc.spans).sort(byStart);
+    if (all.length === 0) continue;
+    const spans = req.spss > 0 ? all.slice(0, req.spss) : all;
+    const trace = traceOf(acc);
+    const spanset: ResultSpanset = {
+      spans,
+      attributes: [],
+      matched: req.spss > 0 ? (acc.matched ?? all.length) : all.length,
+    };
+    out.push({ acc, trace, spansets: [spanset] });
+  }
+  return out;
 }
 
 /** The head: every span of the live WAL segments, judged here. */
@@ -209,83 +454,6 @@ function addRichSpan(
   });
 }
 
-/** The blocks, in one statement: flagged spans of the candidate traces, and their summaries. */
-async function readBlocks(
-  db: DuckDb,
-  blocks: readonly Block[],
-  plan: SearchPlan,
-  req: SearchRequest,
-  traces: Map<string, TraceAcc>,
-  metrics: SearchMetrics,
-): Promise<void> {
-  for (const b of blocks) {
-    metrics.totalBlocks++;
-    metrics.inspectedBytes += b.meta.size;
-    metrics.totalBlockBytes += b.meta.size;
-    metrics.inspectedSpans += b.meta.totalSpans;
-    metrics.inspectedTraces += b.meta.totalObjects ?? 0;
-  }
-  // Traces with spans in the head are judged whole: their block spans come back whatever flags.
-  const headIds = [...traces.keys()].filter((id) => blocks.some((b) => b.mayContain(id)));
-  const sql = searchSpansSql({
-    sources: blocks.map((b) => ({ dir: b.dir })),
-    filters: plan.compiled,
-    tracePredicate: plan.tracePredicate,
-    allSpans: plan.needsAllSpans,
-    alsoTraceIds: headIds,
-    startNs: req.startNs,
-    endNs: req.endNs,
-  });
-  const rows = await db.all(sql);
-  const resources = await Promise.all(blocks.map((b) => b.resources(db)));
-  const scopes = await Promise.all(blocks.map((b) => b.scopes(db)));
-  for (const r of rows) {
-    const traceId = r.t as string;
-    let acc = traces.get(traceId);
-    if (acc === undefined) traces.set(traceId, (acc = newAcc(traceId)));
-    if (r.kind === 1) {
-      const st = BigInt(r.st as string);
-      const en = BigInt(r.en as string);
-      noteSpanTimes(acc, st, en);
-      noteService(acc, r.sv as string, Number(r.cnt), Number(r.errors));
-      if (r.root_st !== null)
-        noteRoot(acc, r.root_name as string, r.sv as string, BigInt(r.root_st as string));
-      continue;
-    }
-    const src = Number(r.src);
-    const line: StoredSpan = {
-      t: traceId,
-      s: r.s as string,
-      p: r.p as string,
-      r: r.r as string,
-      c: r.c as string,
-      n: r.n as string,
-      k: Number(r.k),
-      st: r.st as string,
-      en: r.en as string,
-      sc: Number(r.sc),
-      sm: r.sm as string,
-    };
-    acc.spans.push({
-      line,
-      resource: resources[src]?.get(line.r),
-      scope: scopes[src]?.get(line.c),
-      nestedSetLeft: 0,
-      nestedSetRight: 0,
-      nestedSetParent: 0,
-      childCount: 0,
-      flags: Number(r.flags),
-      rich: false,
-      block: blocks[src],
-      row: Number(r.row),
-    });
-  }
-  await loadRich(
-    db,
-    [...traces.values()].flatMap((acc) => acc.spans.filter((s) => needsRich(plan, s))),
-  );
-}
-
 /** Whether a thin span must be read whole to be judged (an inexact filter, or a value). */
 function needsRich(plan: SearchPlan, s: FoundSpan): boolean {
   if (s.rich || s.flags === 0) return false;
@@ -318,10 +486,25 @@ async function loadRich(db: DuckDb, spans: readonly FoundSpan[]): Promise<void> 
   );
 }
 
+/** A spanset to report; `matched` when it was counted in SQL rather than listed whole. */
+interface ResultSpanset extends Spanset {
+  matched?: number;
+}
+
 interface Match {
   acc: TraceAcc;
   trace: EvalTrace;
-  spansets: Spanset[];
+  spansets: ResultSpanset[];
+}
+
+function traceOf(acc: TraceAcc): EvalTrace {
+  return {
+    traceId: acc.traceId,
+    rootName: acc.root?.name,
+    rootService: acc.root?.service,
+    startNs: acc.startNs,
+    durationNs: acc.endNs - acc.startNs,
+  };
 }
 
 /** Drops a second copy of a span (same id and kind, e.g. in the head and a block). */
@@ -343,13 +526,7 @@ function evaluateAll(plan: SearchPlan, traces: Map<string, TraceAcc>, req: Searc
     if (req.endNs !== undefined && acc.startNs > req.endNs) continue;
     const spans = dedupe(acc.spans).sort(byStart);
     if (spans.length === 0) continue;
-    const trace: EvalTrace = {
-      traceId: acc.traceId,
-      rootName: acc.root?.name,
-      rootService: acc.root?.service,
-      startNs: acc.startNs,
-      durationNs: acc.endNs - acc.startNs,
-    };
+    const trace = traceOf(acc);
     if (plan.needsTree) numberTree(spans);
     const spansets = evaluatePipeline(plan.pipeline, spans, {
       matches: (f: SpansetFilter, span: EvalSpan) => {
@@ -372,12 +549,11 @@ async function loadOutputSpans(
   page: Match[],
   spss: number,
 ): Promise<void> {
-  const needs = plan.outputFields.some(
-    (f) =>
-      f.field.kind === 'Attribute' ||
-      f.field.intrinsic.startsWith('event') ||
-      f.field.intrinsic.startsWith('link') ||
-      f.field.intrinsic.startsWith('instrumentation'),
+  // Resource and scope fields come with the resource and scope; span, event and link ones do not.
+  const needs = plan.outputFields.some((f) =>
+    f.field.kind === 'Attribute'
+      ? f.field.parent || (f.field.scope !== 'resource' && f.field.scope !== 'instrumentation')
+      : f.field.intrinsic.startsWith('event') || f.field.intrinsic.startsWith('link'),
   );
   if (!needs) return;
   const spans = page.flatMap((m) =>
@@ -395,7 +571,7 @@ function toResult(plan: SearchPlan, m: Match, spss: number): SearchTraceResult {
     durationNs: m.acc.endNs - m.acc.startNs,
     serviceStats: m.acc.services,
     spanSets: m.spansets.map((ss) => ({
-      matched: ss.spans.length,
+      matched: ss.matched ?? ss.spans.length,
       attributes: ss.attributes.flatMap((a) => keyValue(a.key, a.value)),
       spans: (spss > 0 ? ss.spans.slice(0, spss) : ss.spans).map((span) => {
         const line = span.line;

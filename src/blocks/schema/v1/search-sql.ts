@@ -1,7 +1,7 @@
 /**
  * TraceQL spanset filters compiled to per-span SQL over blocks (docs/rfc/0001-traceql-engine.md).
  *
- * Each `{…}` becomes a boolean over the span relation `s` of `searchSpansSql`: exact where the
+ * Each `{…}` becomes a boolean over the span relation `s` of `filterSourceCtes`: exact where the
  * block columns decide the question as Tempo would (intrinsic columns, span, resource and scope
  * attributes, arrays, existence, anchored RE2 regexes), and a superset elsewhere (comparisons
  * between two fields, arithmetic, events, links, trace-level and tree intrinsics): a span is then
@@ -17,7 +17,7 @@ import type {
   Static,
 } from '../../../traceql/index.js';
 import { sqlString } from '../../duckdb/db.js';
-import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE } from './sql.js';
+import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE, TRACES_FILE } from './sql.js';
 
 /** A compiled filter: `sql` holds for every span the filter matches; `exact` when it is the filter. */
 export interface CompiledFilter {
@@ -147,33 +147,46 @@ const ARRAY_ELEMENTS = `json_transform(s, '[{"t":"UTINYINT","s":"VARCHAR","i":"B
 
 /**
  * An attribute row (of `attrs.parquet` or an unnested list) with the key's value satisfying the
- * comparison: a scalar compares itself; an array (t = 6) matches `=`, `=~` and orderings when
- * some element does, `!=` and `!~` when every element does (Tempo's "none equal").
+ * comparison, as alternatives (any may hold): a scalar compares itself; an array (t = 6) matches
+ * `=`, `=~` and orderings when some element does, `!=` and `!~` when every element does (Tempo's
+ * "none equal"). Kept apart so that a scan can push the scalar one's plain comparisons down.
  */
-function attrRowCondition(op: Op, lit: Static): string {
+function attrRowConditions(op: Op, lit: Static): string[] {
   const scalar = valueCondition('', op, lit);
   const element = valueCondition('e.', op, lit);
   const all = op === '!=' || op === '!~';
   const array = all
     ? `len(list_filter(${ARRAY_ELEMENTS}, e -> NOT coalesce(${element}, false))) = 0`
     : `len(list_filter(${ARRAY_ELEMENTS}, e -> coalesce(${element}, false))) > 0`;
-  return `((t <> 6 AND ${scalar}) OR (t = 6 AND ${array}))`;
+  // A scalar condition names its type (t = 1 … 4), so it never holds for an array row.
+  // CASE, not AND: only array rows hold JSON, and AND does not promise to test `t` first.
+  const arrays = `t = 6 AND CASE WHEN t = 6 THEN ${array} ELSE false END`;
+  return scalar === 'false' ? [arrays] : [scalar, arrays];
 }
 
-/** Spans (as `src`/`row` keys) with the span attribute `key` whose row meets `cond`. */
-function spanAttr(key: string, cond: string | undefined): string {
-  const where = cond === undefined ? '' : ` AND ${cond}`;
-  return `s.key IN (SELECT key FROM span_attrs WHERE k = ${sqlString(key)}${where})`;
+/** Rows of `table` with attribute `key` meeting one of `conds` (any row with it when undefined). */
+function attrRows(
+  table: string,
+  id: string,
+  key: string,
+  conds: readonly string[] | undefined,
+): string {
+  const k = `k = ${sqlString(key)}`;
+  if (conds === undefined) return `SELECT ${id} FROM ${table} WHERE ${k}`;
+  return conds.map((c) => `SELECT ${id} FROM ${table} WHERE ${k} AND (${c})`).join(' UNION ALL ');
 }
 
-function resourceAttr(key: string, cond: string | undefined): string {
-  const where = cond === undefined ? '' : ` AND ${cond}`;
-  return `s.resource_id IN (SELECT resource_id FROM resource_attrs WHERE k = ${sqlString(key)}${where})`;
+/** Spans (as `src`/`row` keys) with the span attribute `key` whose row meets one of `conds`. */
+function spanAttr(key: string, conds: readonly string[] | undefined): string {
+  return `s.key IN (${attrRows('span_attrs', 'key', key, conds)})`;
 }
 
-function scopeAttr(key: string, cond: string | undefined): string {
-  const where = cond === undefined ? '' : ` AND ${cond}`;
-  return `s.scope_id IN (SELECT scope_id FROM scope_attrs WHERE k = ${sqlString(key)}${where})`;
+function resourceAttr(key: string, conds: readonly string[] | undefined): string {
+  return `s.resource_id IN (${attrRows('resource_attrs', 'resource_id', key, conds)})`;
+}
+
+function scopeAttr(key: string, conds: readonly string[] | undefined): string {
+  return `s.scope_id IN (${attrRows('scope_attrs', 'scope_id', key, conds)})`;
 }
 
 function attributeCondition(a: Attribute, op: Op, lit: Static): CompiledFilter {
@@ -199,7 +212,7 @@ function attributeCondition(a: Attribute, op: Op, lit: Static): CompiledFilter {
     if (op === '!=') return { sql: present, exact: true };
     return FALSE;
   }
-  const cond = attrRowCondition(op, lit);
+  const cond = attrRowConditions(op, lit);
   if (a.scope === 'unscoped') {
     // The span's value when the span has the key, the resource's otherwise.
     return {
@@ -318,38 +331,43 @@ function intrinsicCondition(i: Intrinsic, op: Op, lit: Static): CompiledFilter {
   }
 }
 
-// ---- the statement ----
+// ---- the statements ----
 
-/** A block as search reads it: its directory and its position in the source list. */
+/**
+ * A block as search reads it: its directory and its position in the source list; optionally only
+ * some of its traces (validated 32-hex ids) and their data rows (`[first row, row count]`), which
+ * prune the row groups read.
+ */
 export interface SearchSource {
   dir: string;
+  traceIds?: readonly string[];
+  rows?: readonly (readonly [number, number])[];
 }
 
 function blockFile(dir: string, file: string): string {
   return sqlString(`${dir}/${file}`);
 }
 
-/** Columns each search row carries (all the JavaScript side needs to judge and report a span). */
-export const SEARCH_COLUMNS = `s.src, s.row, s.trace_id AS t, format('{:016x}', s.span_id) AS s,
-  CASE WHEN s.parent_span_id = 0 THEN '' ELSE format('{:016x}', s.parent_span_id) END AS p,
-  s.resource_id AS r, s.scope_id AS c, s.name AS n, s.kind AS k, s.start_unix_nano AS st,
-  s.start_unix_nano + s.duration_nano AS en, s.status_code AS sc, s.status_message AS sm`;
+/** What each span row carries (all the JavaScript side needs to judge and report a span). */
+const SPAN_FIELDS: readonly (readonly [string, string])[] = [
+  ['src', 's.src'],
+  ['row', 's.row'],
+  ['t', 's.trace_id'],
+  ['s', "format('{:016x}', s.span_id)"],
+  ['p', "CASE WHEN s.parent_span_id = 0 THEN '' ELSE format('{:016x}', s.parent_span_id) END"],
+  ['r', 's.resource_id'],
+  ['c', 's.scope_id'],
+  ['n', 's.name'],
+  ['k', 's.kind'],
+  ['st', 's.start_unix_nano::VARCHAR'],
+  ['en', '(s.start_unix_nano + s.duration_nano)::VARCHAR'],
+  ['sc', 's.status_code'],
+  ['sm', 's.status_message'],
+  ['flags', 's.flags'],
+];
 
-export interface SearchSqlOptions {
-  /** One per block, in `src` order. */
-  sources: readonly SearchSource[];
-  /** Compiled filters, bit i of `flags` for filter i. */
-  filters: readonly CompiledFilter[];
-  /** A condition on the per-trace aggregates `any_i` (some span has flag i) and `count_i`. */
-  tracePredicate: string;
-  /** Return every span of a kept trace (tree needed), not only flagged ones. */
-  allSpans: boolean;
-  /** Traces to keep whole whatever their flags (they have spans elsewhere); validated 32-hex. */
-  alsoTraceIds?: readonly string[];
-  /** Traces must overlap this range (unix nanoseconds). */
-  startNs?: bigint;
-  endNs?: bigint;
-}
+const SPAN_COLUMNS = SPAN_FIELDS.map(([name, expr]) => `${expr} AS ${name}`).join(', ');
+const SPAN_STRUCT = `{${SPAN_FIELDS.map(([name, expr]) => `'${name}': ${expr}`).join(', ')}}`;
 
 /** Which of the compiled filters' tables a statement needs. */
 function uses(filters: readonly CompiledFilter[], table: string): boolean {
@@ -365,6 +383,9 @@ function traceIdList(ids: readonly string[]): string {
     .join(', ');
 }
 
+/** Above this many row ranges, an attribute scan reads the whole file rather than test them all. */
+const MAX_ROW_RANGES = 256;
+
 /**
  * The CTEs over `sources` that compiled filters read: `sp`, one row per span (`src`, `row`, and
  * `key` = src << 32 | row, which `span_attrs` rows share), and whichever of `span_attrs`,
@@ -378,19 +399,24 @@ export function filterSourceCtes(
   const spans = sources
     .map(
       (b, i) =>
-        `SELECT ${i}::UBIGINT AS src, file_row_number AS row, (${i}::UBIGINT << 32) | file_row_number AS key,
+        `SELECT ${i}::UBIGINT AS src, file_row_number AS row, ((${i}::UBIGINT << 32) | file_row_number::UBIGINT) AS key,
          trace_id, span_id, parent_span_id, name, kind, status_code, status_message, start_unix_nano,
          duration_nano, service_name, resource_id, scope_id${lists}
-         FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)`,
+         FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)${
+           b.traceIds === undefined ? '' : ` WHERE trace_id IN (${traceIdList(b.traceIds)})`
+         }`,
     )
     .join('\n UNION ALL ');
   const ctes = [`sp AS (${spans})`];
   if (needs('span_attrs')) {
     const attrs = sources
-      .map(
-        (b, i) =>
-          `SELECT (${i}::UBIGINT << 32) | span_row AS key, k, t, s, i, d, b FROM read_parquet(${blockFile(b.dir, ATTRS_FILE)})`,
-      )
+      .map((b, i) => {
+        const rows =
+          b.rows === undefined || b.rows.length > MAX_ROW_RANGES
+            ? ''
+            : ` WHERE ${b.rows.length === 0 ? 'false' : b.rows.map(([r, n]) => `span_row BETWEEN ${Math.trunc(r)} AND ${Math.trunc(r + n - 1)}`).join(' OR ')}`;
+        return `SELECT ((${i}::UBIGINT << 32) | span_row::UBIGINT) AS key, k, t, s, i, d, b FROM read_parquet(${blockFile(b.dir, ATTRS_FILE)})${rows}`;
+      })
       .join(' UNION ALL ');
     ctes.push(`span_attrs AS (${attrs})`);
   }
@@ -413,45 +439,142 @@ export function filterSourceCtes(
   return ctes;
 }
 
-/**
- * One statement over the blocks: per span, the flags of the compiled filters; per trace, the
- * aggregates that decide whether it can match. It returns two kinds of rows: `kind` 0, a span to
- * judge (flagged, or any span of the trace when `allSpans`), and `kind` 1, per kept trace and
- * service, the span and error counts, the time range and the root span if that service has it.
- */
-export function searchSpansSql(o: SearchSqlOptions): string {
-  const ctes = filterSourceCtes(o.sources, (table) => uses(o.filters, table));
-  const flags =
-    o.filters.length === 0
-      ? '0'
-      : o.filters.map((f, i) => `(CASE WHEN ${f.sql} THEN ${2 ** i} ELSE 0 END)`).join(' + ');
-  ctes.push(`f AS (SELECT s.*, (${flags})::UBIGINT AS flags FROM sp s)`);
-  const aggregates = o.filters.flatMap((_, i) => [
-    `bool_or(flags & ${2 ** i} <> 0) AS any_${i}`,
-    `count_if(flags & ${2 ** i} <> 0) AS count_${i}`,
-  ]);
-  const overlap: string[] = [];
-  if (o.startNs !== undefined) overlap.push(`max(start_unix_nano + duration_nano) >= ${o.startNs}`);
-  if (o.endNs !== undefined) overlap.push(`min(start_unix_nano) <= ${o.endNs}`);
-  let having = [o.tracePredicate, ...overlap].map((c) => `(${c})`).join(' AND ');
-  const also =
-    o.alsoTraceIds !== undefined && o.alsoTraceIds.length > 0
-      ? traceIdList(o.alsoTraceIds)
-      : undefined;
-  if (also !== undefined) having = `(${having}) OR trace_id IN (${also})`;
-  ctes.push(
-    `tr AS (SELECT trace_id${aggregates.length > 0 ? ', ' + aggregates.join(', ') : ''} FROM f GROUP BY trace_id HAVING ${having})`,
+/** The flags of span `s`: bit i set when compiled filter i holds (only the filters `which` names). */
+function flagsSql(filters: readonly CompiledFilter[], which: (i: number) => boolean): string {
+  const terms = filters.flatMap((f, i) =>
+    which(i) ? [`(CASE WHEN ${f.sql} THEN ${2 ** i} ELSE 0 END)`] : [],
   );
-  ctes.push('kept AS (SELECT f.* FROM f SEMI JOIN tr USING (trace_id))');
-  let keep = o.allSpans ? 'true' : 'flags <> 0';
-  if (also !== undefined && !o.allSpans) keep = `${keep} OR trace_id IN (${also})`;
+  return terms.length === 0 ? '0::UBIGINT' : `(${terms.join(' + ')})::UBIGINT`;
+}
+
+/** `traces.parquet` of every source, with its `src`. */
+function summaryUnion(sources: readonly SearchSource[], columns: string): string {
+  return sources
+    .map((b, i) => {
+      const where =
+        b.traceIds === undefined ? '' : ` WHERE trace_id IN (${traceIdList(b.traceIds)})`;
+      return `SELECT ${i}::UBIGINT AS src, ${columns} FROM read_parquet(${blockFile(b.dir, TRACES_FILE)})${where}`;
+    })
+    .join('\n UNION ALL ');
+}
+
+export interface CandidateSqlOptions {
+  /** One per block, in `src` order; whole blocks (no `traceIds`). */
+  sources: readonly SearchSource[];
+  /** Compiled filters, bit i of the flags for filter i. */
+  filters: readonly CompiledFilter[];
+  /** A condition on the per-trace aggregates `any_i` (some span has flag i) and `count_i`. */
+  tracePredicate: string;
+  /** The predicate fails for a trace without a span flagged by a filter other than `true`. */
+  needsFlag: boolean;
+  /** Traces to leave out (judged elsewhere); validated 32-hex. */
+  excludeTraceIds?: readonly string[];
+  /** Traces must overlap this range (unix nanoseconds). */
+  startNs?: bigint;
+  endNs?: bigint;
+  /** Only the newest `limit` traces (by start, then id). */
+  limit?: number;
+}
+
+/**
+ * The traces of the blocks that can match, found without reading them whole: the spans that
+ * filters other than a plain `true` flag are grouped by trace, the trace predicate is judged on
+ * those per-trace aggregates (a plain `true` filter counts every span, from `traces.parquet`),
+ * and the trace's time range comes from `traces.parquet`. One row per candidate trace and block holding it: `t`,
+ * the trace's `st` and `en` (all blocks), and the block's `src`, first row `r` and row count `n`.
+ */
+export function candidateTracesSql(o: CandidateSqlOptions): string {
+  const trivial = (i: number) => o.filters[i]?.sql === 'true' || o.filters[i]?.sql === 'false';
+  const scanned = o.filters.some((_, i) => !trivial(i));
+  const ctes = scanned ? filterSourceCtes(o.sources, (table) => uses(o.filters, table)) : [];
+  ctes.push(
+    `sums AS (${summaryUnion(o.sources, 'trace_id, first_row, span_count, start_unix_nano, end_unix_nano')})`,
+  );
+  const perTrace: string[] = [];
+  const aggregates: string[] = [];
+  o.filters.forEach((f, i) => {
+    if (f.sql === 'true') {
+      perTrace.push(`true AS any_${i}`, `sum(t.span_count) AS count_${i}`);
+    } else if (f.sql === 'false') {
+      perTrace.push(`false AS any_${i}`, `0 AS count_${i}`);
+    } else {
+      aggregates.push(
+        `bool_or(flags & ${2 ** i} <> 0) AS any_${i}`,
+        `count_if(flags & ${2 ** i} <> 0) AS count_${i}`,
+      );
+      perTrace.push(
+        `coalesce(any_value(a.any_${i}), false) AS any_${i}`,
+        `coalesce(any_value(a.count_${i}), 0) AS count_${i}`,
+      );
+    }
+  });
+  let join = '';
+  if (scanned) {
+    ctes.push(
+      `m AS (SELECT trace_id, flags FROM (SELECT s.trace_id, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
+      `agg AS (SELECT trace_id, ${aggregates.join(', ')} FROM m GROUP BY trace_id)`,
+    );
+    join = ` ${o.needsFlag ? '' : 'LEFT '}JOIN agg a USING (trace_id)`;
+  }
+  const exclude =
+    o.excludeTraceIds !== undefined && o.excludeTraceIds.length > 0
+      ? ` WHERE t.trace_id NOT IN (${traceIdList(o.excludeTraceIds)})`
+      : '';
+  ctes.push(
+    `tr AS (SELECT t.trace_id, min(t.start_unix_nano) AS st, max(t.end_unix_nano) AS en${perTrace.map((x) => `, ${x}`).join('')}
+      FROM sums t${join}${exclude} GROUP BY t.trace_id)`,
+  );
+  const where = [o.tracePredicate];
+  if (o.startNs !== undefined) where.push(`en >= ${o.startNs}`);
+  if (o.endNs !== undefined) where.push(`st <= ${o.endNs}`);
+  const limit =
+    o.limit === undefined ? '' : ` ORDER BY st DESC, trace_id LIMIT ${Math.trunc(o.limit)}`;
+  ctes.push(
+    `c AS (SELECT trace_id, st, en FROM tr WHERE ${where.map((w) => `(${w})`).join(' AND ')}${limit})`,
+  );
   return `WITH ${ctes.join(',\n')}
-    SELECT 0 AS kind, ${SEARCH_COLUMNS}, s.flags FROM kept s WHERE ${keep}
-    UNION ALL BY NAME
-    SELECT 1 AS kind, trace_id AS t, service_name AS sv, count(*) AS cnt,
-      count_if(status_code = 2) AS errors, min(start_unix_nano) AS st,
-      max(start_unix_nano + duration_nano) AS en,
-      arg_min(name, start_unix_nano) FILTER (WHERE parent_span_id = 0) AS root_name,
-      min(start_unix_nano) FILTER (WHERE parent_span_id = 0) AS root_st
-    FROM kept GROUP BY trace_id, service_name`;
+    SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
+      s.span_count AS n
+    FROM c JOIN sums s USING (trace_id)`;
+}
+
+export interface TraceSpansSqlOptions {
+  /** One per block, in `src` order, each with the traces to read. */
+  sources: readonly SearchSource[];
+  filters: readonly CompiledFilter[];
+  /** Every span of the traces, not only flagged ones. */
+  allSpans: boolean;
+  /**
+   * Only the first `firstPerTrace` flagged spans of each trace (in trace order), each row with
+   * `matched`, the trace's count of flagged spans.
+   */
+  firstPerTrace?: number;
+}
+
+/** The spans of some traces with their filter `flags` (see `SPAN_FIELDS`). */
+export function traceSpansSql(o: TraceSpansSqlOptions): string {
+  const ctes = filterSourceCtes(o.sources, (table) => uses(o.filters, table));
+  ctes.push(`f AS (SELECT s.*, ${flagsSql(o.filters, () => true)} AS flags FROM sp s)`);
+  const where = o.allSpans ? '' : ' WHERE s.flags <> 0';
+  if (o.firstPerTrace !== undefined) {
+    return `WITH ${ctes.join(',\n')}
+      SELECT matched, unnest(first, recursive := true) FROM (
+        SELECT count(*) AS matched,
+          arg_min(${SPAN_STRUCT}, (s.start_unix_nano, s.span_id), ${Math.trunc(o.firstPerTrace)}) AS first
+        FROM f s${where} GROUP BY s.trace_id)`;
+  }
+  return `WITH ${ctes.join(',\n')}
+    SELECT ${SPAN_COLUMNS} FROM f s${where}`;
+}
+
+/**
+ * The `traces.parquet` rows of some traces: per block, the trace's time range, root span (when
+ * the block holds it) and span and error counts per service.
+ */
+export function traceSummariesSql(sources: readonly SearchSource[]): string {
+  return summaryUnion(
+    sources,
+    `trace_id AS t, start_unix_nano::VARCHAR AS st, end_unix_nano::VARCHAR AS en,
+     root_name, root_service, root_start::VARCHAR AS root_start, services`,
+  );
 }

@@ -7,7 +7,7 @@
  * dictionaries of resources and scopes), which is cheap. With a filter (a `compileFilter` result
  * for the `q` parameter) they first select the matching spans as `m`, over the same span relation
  * `s` and tables (`sp`, `span_attrs`, `resource_attrs`, `scope_attrs`, `scopes`) that
- * `searchSpansSql` gives compiled filters, and read keys and values of those spans only.
+ * `candidateTracesSql` gives compiled filters, and read keys and values of those spans only.
  */
 import { sqlString } from '../../duckdb/db.js';
 import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE } from './sql.js';
@@ -63,7 +63,7 @@ const listAttrs = (column: 'events' | 'links'): string =>
   `unnest(flatten(list_transform(${column}, x -> x.attrs)))`;
 
 /**
- * The CTEs a filtered statement needs: `sp` (one row per span, keyed as in `searchSpansSql`),
+ * The CTEs a filtered statement needs: `sp` (one row per span, keyed as in `filterSourceCtes`),
  * the tables the filter mentions, and `m`, the spans matching it. `extra` names tables the
  * statement reads besides the filter's.
  */
