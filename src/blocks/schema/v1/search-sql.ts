@@ -384,7 +384,7 @@ function traceIdList(ids: readonly string[]): string {
 }
 
 /** Above this many row ranges, an attribute scan reads the whole file rather than test them all. */
-const MAX_ROW_RANGES = 256;
+const MAX_ROW_RANGES = 8;
 
 /**
  * The CTEs over `sources` that compiled filters read: `sp`, one row per span (`src`, `row`, and
