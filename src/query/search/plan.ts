@@ -237,14 +237,18 @@ function flagsDecide(p: Pipeline): boolean {
   if (!isFlatJoin(first)) return false;
   return rest.every(
     (e, i) =>
-      e.kind === 'Select' ||
-      (i === 0 &&
-        first.kind === 'SpansetFilter' &&
-        e.kind === 'ScalarFilter' &&
-        e.lhs.kind === 'Aggregate' &&
-        e.lhs.op === 'count' &&
-        e.rhs.kind === 'Static' &&
-        (e.rhs.type === 'int' || e.rhs.type === 'float')),
+      e.kind === 'Select' || (i === 0 && first.kind === 'SpansetFilter' && isCountComparison(e)),
+  );
+}
+
+/** `count()` compared with a number. */
+function isCountComparison(e: PipelineElement): boolean {
+  return (
+    e.kind === 'ScalarFilter' &&
+    e.lhs.kind === 'Aggregate' &&
+    e.lhs.op === 'count' &&
+    e.rhs.kind === 'Static' &&
+    (e.rhs.type === 'int' || e.rhs.type === 'float')
   );
 }
 
@@ -305,10 +309,8 @@ function tracePredicate(
       const prev = q.elements[i - 1];
       if (
         e.kind === 'ScalarFilter' &&
-        e.lhs.kind === 'Aggregate' &&
-        e.lhs.op === 'count' &&
         e.rhs.kind === 'Static' &&
-        (e.rhs.type === 'int' || e.rhs.type === 'float') &&
+        isCountComparison(e) &&
         prev?.kind === 'SpansetFilter' &&
         i === 1
       ) {

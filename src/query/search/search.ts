@@ -178,9 +178,14 @@ export async function searchTraces(
   }
 }
 
+/** Result order: trace start, newest first, then trace id. */
+function byNewest(aStart: bigint, aId: string, bStart: bigint, bId: string): number {
+  if (aStart !== bStart) return aStart > bStart ? -1 : 1;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
+}
+
 function newestFirst(a: Match, b: Match): number {
-  if (a.trace.startNs !== b.trace.startNs) return a.trace.startNs > b.trace.startNs ? -1 : 1;
-  return a.acc.traceId < b.acc.traceId ? -1 : a.acc.traceId > b.acc.traceId ? 1 : 0;
+  return byNewest(a.trace.startNs, a.acc.traceId, b.trace.startNs, b.acc.traceId);
 }
 
 /** Matches from the blocks and the head; at least the newest `limit` of them. */
@@ -274,17 +279,7 @@ async function findCandidates(
     c.parts.push({ block: Number(r.src), firstRow: Number(r.r), rows: rowCount });
     c.spans += rowCount;
   }
-  return [...byId.values()].sort((a, b) =>
-    a.startNs !== b.startNs
-      ? a.startNs > b.startNs
-        ? -1
-        : 1
-      : a.traceId < b.traceId
-        ? -1
-        : a.traceId > b.traceId
-          ? 1
-          : 0,
-  );
+  return [...byId.values()].sort((a, b) => byNewest(a.startNs, a.traceId, b.startNs, b.traceId));
 }
 
 /**
