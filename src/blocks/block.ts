@@ -4,7 +4,7 @@
  */
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { StoredResource, StoredScope, StoredSpan } from '../wal/index.js';
+import type { StoredAttr, StoredResource, StoredScope, StoredSpan } from '../wal/index.js';
 import { Bloom } from './bloom.js';
 import type { DuckDb } from './duckdb/db.js';
 import type { BlockMeta } from './meta.js';
@@ -15,6 +15,7 @@ import {
   DATA_FILE,
   findAttrsSql,
   readRowAttrsSql,
+  readRowKeysSql,
   readRowsSql,
   findTraceSql,
   META_FILE,
@@ -190,6 +191,32 @@ export class Block {
     for (const row of (await db.all(sql)) as unknown as T[]) map.set(key(row), row);
     return map;
   }
+}
+
+/**
+ * The span attributes named `keys` of some data rows of some blocks, in one statement: for each
+ * `parts[i]`, a map from row to those attributes in stored order (rows without them are absent).
+ * The caller holds references on the blocks.
+ */
+export async function readSpanAttributes(
+  db: DuckDb,
+  parts: readonly { block: Block; rows: readonly number[] }[],
+  keys: readonly string[],
+): Promise<Map<number, StoredAttr[]>[]> {
+  const out = parts.map(() => new Map<number, StoredAttr[]>());
+  if (keys.length === 0 || parts.every((p) => p.rows.length === 0)) return out;
+  const sql = readRowKeysSql(
+    parts.map((p) => ({ file: p.block.file(ATTRS_FILE), rows: p.rows })),
+    keys,
+  );
+  for (const { src, row, ...attr } of await db.all(sql)) {
+    const byRow = out[Number(src)];
+    if (byRow === undefined) continue;
+    const list = byRow.get(Number(row));
+    if (list === undefined) byRow.set(Number(row), [attr as unknown as StoredAttr]);
+    else list.push(attr as unknown as StoredAttr);
+  }
+  return out;
 }
 
 /**

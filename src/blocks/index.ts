@@ -1,4 +1,4 @@
-export { Block } from './block.js';
+export { Block, readSpanAttributes } from './block.js';
 export { Bloom } from './bloom.js';
 export { BlockStore, type BlockStoreOptions, type CompactedBlock } from './store.js';
 export { buildBlockFromWal, compactBlocks, type BuildTarget } from './build.js';
@@ -8,6 +8,7 @@ export { BackgroundLane } from './lane.js';
 export {
   candidateTracesSql,
   compileFilter,
+  spansByRowSql,
   traceSpansSql,
   traceSummariesSql,
   type CandidateSqlOptions,

@@ -7,7 +7,13 @@
  * report are read; otherwise each trace is evaluated whole by the pipeline until a page is full.
  */
 import type { Block, BlockStore, DuckDb, Row, SearchSource } from '../../blocks/index.js';
-import { candidateTracesSql, traceSpansSql, traceSummariesSql } from '../../blocks/index.js';
+import {
+  candidateTracesSql,
+  readSpanAttributes,
+  spansByRowSql,
+  traceSpansSql,
+  traceSummariesSql,
+} from '../../blocks/index.js';
 import type { Pipeline, SpansetFilter } from '../../traceql/index.js';
 import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import type { Wal } from '../../wal/index.js';
@@ -133,6 +139,13 @@ interface Candidate {
   spans: number;
 }
 
+/**
+ * Up to this many traces asked for, the spans of the chosen traces are read by trace id (row
+ * groups prune most of each block); past it, the statement that chooses them also picks their
+ * first spans, as reading thousands of traces by id costs a scan of every block anyway.
+ */
+const FEW_TRACES = 500;
+
 /** Spans read per statement at most when traces are read whole (bounds memory). */
 const BATCH_SPANS = 100_000;
 
@@ -203,6 +216,10 @@ async function searchBlocks(
     await readTraces(db, blocks, plan, routed, undefined, true, head);
   }
   const matches = evaluateAll(plan, head, req);
+  if (plan.sqlDecides && req.spss > 0 && req.limit > FEW_TRACES) {
+    matches.push(...(await decidedPage(db, blocks, plan, req, headIds)));
+    return matches;
+  }
   const candidates = await findCandidates(db, blocks, plan, req, headIds);
   let from = 0;
   let count = Math.max(req.limit, 20);
@@ -233,6 +250,69 @@ async function searchBlocks(
     found += batchMatches.length;
   }
   return matches;
+}
+
+/**
+ * The newest `limit` matches when SQL decides: one statement picks the traces with their counts,
+ * summaries and the keys of their first flagged spans; a second reads those spans by row.
+ */
+async function decidedPage(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  req: SearchRequest,
+  excluded: readonly string[],
+): Promise<Match[]> {
+  const rows = await db.json(
+    candidateTracesSql({
+      sources: blocks.map((b) => ({ dir: b.dir })),
+      filters: plan.compiled,
+      tracePredicate: plan.tracePredicate,
+      needsFlag: plan.needsFlag,
+      excludeTraceIds: excluded,
+      startNs: req.startNs,
+      endNs: req.endNs,
+      limit: req.limit,
+      firstPerTrace: req.spss,
+    }),
+  );
+  const accs = new Map<string, TraceAcc>();
+  const wanted = blocks.map((): number[] => []);
+  for (const r of rows) {
+    const traceId = r.t as string;
+    const known = accs.has(traceId);
+    addSummary(accs, { ...r, st: r.bst, en: r.ben });
+    const acc = accs.get(traceId);
+    if (acc === undefined) continue;
+    acc.matched = Number(r.matched);
+    const firsts = r.firsts as number[] | null;
+    if (firsts === null) {
+      // Every span is flagged: the trace's first spans in a block are its first rows there.
+      const first = Number(r.r);
+      const count = Math.min(req.spss, Number(r.n));
+      for (let i = 0; i < count; i++) wanted[Number(r.src)]?.push(first + i);
+    } else if (!known) {
+      for (const key of firsts) wanted[Math.floor(key / 2 ** 32)]?.push(key % 2 ** 32);
+    }
+  }
+  const sources = blocks.map((b, i) => ({ dir: b.dir, rows: wanted[i] ?? [] }));
+  if (sources.some((b) => b.rows.length > 0)) {
+    const [spans, resources, scopes] = await Promise.all([
+      db.json(spansByRowSql(sources)),
+      Promise.all(blocks.map((b) => b.resources(db))),
+      Promise.all(blocks.map((b) => b.scopes(db))),
+    ]);
+    for (const r of spans) {
+      const src = Number(r.src);
+      const block = blocks[src];
+      const acc = accs.get(r.t as string);
+      const resourceMap = resources[src];
+      const scopeMap = scopes[src];
+      if (!block || !acc || !resourceMap || !scopeMap) continue;
+      acc.spans.push(thinSpan(acc.traceId, r, block, resourceMap, scopeMap));
+    }
+  }
+  return decided(accs, req);
 }
 
 /** Candidates `from`… : `count` traces, fewer when they hold more than `BATCH_SPANS` spans. */
@@ -537,7 +617,10 @@ function evaluateAll(plan: SearchPlan, traces: Map<string, TraceAcc>, req: Searc
   return out;
 }
 
-/** Reads whole the returned spans whose reported fields need attributes. */
+/**
+ * Reads what the returned spans report beyond their columns: only the span attributes reported,
+ * when those are all (the common case), else the spans whole (events, links, parent fields).
+ */
 async function loadOutputSpans(
   db: DuckDb,
   plan: SearchPlan,
@@ -545,16 +628,36 @@ async function loadOutputSpans(
   spss: number,
 ): Promise<void> {
   // Resource and scope fields come with the resource and scope; span, event and link ones do not.
-  const needs = plan.outputFields.some((f) =>
-    f.field.kind === 'Attribute'
-      ? f.field.parent || (f.field.scope !== 'resource' && f.field.scope !== 'instrumentation')
-      : f.field.intrinsic.startsWith('event') || f.field.intrinsic.startsWith('link'),
-  );
-  if (!needs) return;
+  const keys: string[] = [];
+  let whole = false;
+  for (const { field: f } of plan.outputFields) {
+    if (f.kind === 'Intrinsic')
+      whole ||= f.intrinsic.startsWith('event') || f.intrinsic.startsWith('link');
+    else if (f.parent || f.scope === 'event' || f.scope === 'link') whole = true;
+    else if (f.scope === 'span' || f.scope === 'unscoped') keys.push(f.name);
+  }
+  if (!whole && keys.length === 0) return;
   const spans = page.flatMap((m) =>
     m.spansets.flatMap((ss) => (spss > 0 ? ss.spans.slice(0, spss) : ss.spans) as FoundSpan[]),
   );
-  await loadRich(db, spans);
+  if (whole) return loadRich(db, spans);
+  const byBlock = new Map<Block, FoundSpan[]>();
+  for (const s of spans) {
+    if (s.rich || s.block === undefined) continue;
+    const list = byBlock.get(s.block);
+    if (list === undefined) byBlock.set(s.block, [s]);
+    else list.push(s);
+  }
+  const parts = [...byBlock].map(([block, list]) => ({
+    block,
+    list,
+    rows: list.map((s) => s.row),
+  }));
+  const attrs = await readSpanAttributes(db, parts, keys);
+  for (const [i, { list }] of parts.entries()) {
+    // Only the reported keys: enough for `toResult`, which reads nothing else of the span.
+    for (const s of list) s.line.a = attrs[i]?.get(s.row) ?? [];
+  }
 }
 
 function toResult(plan: SearchPlan, m: Match, spss: number): SearchTraceResult {

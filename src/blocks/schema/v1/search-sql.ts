@@ -23,10 +23,15 @@ import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE, TRACES_FILE } from 
 export interface CompiledFilter {
   sql: string;
   exact: boolean;
+  /**
+   * A condition on plain `data.parquet` columns that every span the filter matches meets, when
+   * one is known: pushed into the Parquet scan, it spares reading the other spans.
+   */
+  scan?: string;
 }
 
 const TRUE: CompiledFilter = { sql: 'true', exact: true };
-const FALSE: CompiledFilter = { sql: 'false', exact: true };
+const FALSE: CompiledFilter = { sql: 'false', exact: true, scan: 'false' };
 const UNKNOWN: CompiledFilter = { sql: 'true', exact: false };
 
 type Op = ComparisonOp | '=~' | '!~';
@@ -74,12 +79,26 @@ function not(c: CompiledFilter): CompiledFilter {
   return c.exact ? { sql: `NOT (${c.sql})`, exact: true } : UNKNOWN;
 }
 
+/** The scan condition of `l && r` (either side's suffices) or `l || r` (both sides' needed). */
+function joinedScan(l: CompiledFilter, r: CompiledFilter, op: '&&' | '||'): string | undefined {
+  if (op === '||')
+    return l.scan !== undefined && r.scan !== undefined ? `(${l.scan}) OR (${r.scan})` : undefined;
+  if (l.scan === undefined) return r.scan;
+  if (r.scan === undefined) return l.scan;
+  return `(${l.scan}) AND (${r.scan})`;
+}
+
 function binary(e: BinaryOp): CompiledFilter {
   if (e.op === '&&' || e.op === '||') {
     const l = compileFilter(e.lhs);
     const r = compileFilter(e.rhs);
     const sqlOp = e.op === '&&' ? 'AND' : 'OR';
-    return { sql: `(${l.sql}) ${sqlOp} (${r.sql})`, exact: l.exact && r.exact };
+    const scan = joinedScan(l, r, e.op);
+    return {
+      sql: `(${l.sql}) ${sqlOp} (${r.sql})`,
+      exact: l.exact && r.exact,
+      ...(scan === undefined ? {} : { scan }),
+    };
   }
   if (!isComparison(e.op)) return UNKNOWN;
   if (e.rhs.kind === 'Static') return comparison(e.lhs, e.op, e.rhs);
@@ -231,6 +250,7 @@ function attributeCondition(a: Attribute, op: Op, lit: Static): CompiledFilter {
     return {
       sql: `(s.service_name = ${sqlString(lit.value)} AND ${resourceAttr(a.name, cond)})`,
       exact: true,
+      scan: `service_name = ${sqlString(lit.value)}`,
     };
   }
   if (lookup === undefined) return UNKNOWN; // event and link attributes: judged per event/link in JS
@@ -275,23 +295,38 @@ function idColumn(numeric: string, text: string, op: Op, lit: Static): string {
   return stringColumn(text, op, lit);
 }
 
+/** `duration_nano` compared with a literal, as a scan can push down (no cast), when it can. */
+function durationScan(op: Op, lit: Static): string | undefined {
+  if (lit.type !== 'int' && lit.type !== 'duration') return undefined;
+  if (op === '=~' || op === '!~' || lit.value < 0n || lit.value >= 2n ** 63n) return undefined;
+  return `duration_nano ${op} ${lit.value.toString()}`;
+}
+
 function intrinsicCondition(i: Intrinsic, op: Op, lit: Static): CompiledFilter {
-  const exact = (sql: string): CompiledFilter => ({ sql: `coalesce(${sql}, false)`, exact: true });
+  // `scan`: the same condition on the bare column, for the Parquet scan.
+  const exact = (sql: string, scan?: string): CompiledFilter => ({
+    sql: `coalesce(${sql}, false)`,
+    exact: true,
+    ...(scan === undefined ? {} : { scan }),
+  });
   switch (i.intrinsic) {
     case 'duration':
-      return exact(numberColumn('s.duration_nano', op, lit));
+      return exact(numberColumn('s.duration_nano', op, lit), durationScan(op, lit));
     case 'name':
-      return exact(stringColumn('s.name', op, lit));
+      return exact(stringColumn('s.name', op, lit), stringColumn('name', op, lit));
     case 'statusMessage':
-      return exact(stringColumn('s.status_message', op, lit));
-    case 'status':
       return exact(
-        enumColumn('s.status_code', op, lit.type === 'status' ? STATUS_CODE[lit.value] : undefined),
+        stringColumn('s.status_message', op, lit),
+        stringColumn('status_message', op, lit),
       );
-    case 'kind':
-      return exact(
-        enumColumn('s.kind', op, lit.type === 'kind' ? KIND_CODE[lit.value] : undefined),
-      );
+    case 'status': {
+      const code = lit.type === 'status' ? STATUS_CODE[lit.value] : undefined;
+      return exact(enumColumn('s.status_code', op, code), enumColumn('status_code', op, code));
+    }
+    case 'kind': {
+      const code = lit.type === 'kind' ? KIND_CODE[lit.value] : undefined;
+      return exact(enumColumn('s.kind', op, code), enumColumn('kind', op, code));
+    }
     case 'spanId':
       return exact(idColumn('s.span_id', "format('{:016x}', s.span_id)", op, lit));
     case 'parentId':
@@ -299,7 +334,7 @@ function intrinsicCondition(i: Intrinsic, op: Op, lit: Static): CompiledFilter {
     case 'traceId': {
       const id = hexId(lit, 32);
       if (id !== undefined && (op === '=' || op === '!='))
-        return exact(`s.trace_id ${op} ${sqlString(id)}`);
+        return exact(`s.trace_id ${op} ${sqlString(id)}`, `trace_id ${op} ${sqlString(id)}`);
       return exact(stringColumn("ltrim(s.trace_id, '0')", op, lit));
     }
     case 'instrumentationName':
@@ -394,6 +429,7 @@ const MAX_ROW_RANGES = 8;
 export function filterSourceCtes(
   sources: readonly SearchSource[],
   needs: (table: string) => boolean,
+  scan?: string,
 ): string[] {
   const lists = `${needs('s.events') ? ', events' : ''}${needs('s.links') ? ', links' : ''}`;
   const spans = sources
@@ -402,9 +438,10 @@ export function filterSourceCtes(
         `SELECT ${i}::UBIGINT AS src, file_row_number AS row, ((${i}::UBIGINT << 32) | file_row_number::UBIGINT) AS key,
          trace_id, span_id, parent_span_id, name, kind, status_code, status_message, start_unix_nano,
          duration_nano, service_name, resource_id, scope_id${lists}
-         FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)${
-           b.traceIds === undefined ? '' : ` WHERE trace_id IN (${traceIdList(b.traceIds)})`
-         }`,
+         FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)${where([
+           b.traceIds === undefined ? undefined : `trace_id IN (${traceIdList(b.traceIds)})`,
+           scan,
+         ])}`,
     )
     .join('\n UNION ALL ');
   const ctes = [`sp AS (${spans})`];
@@ -437,6 +474,28 @@ export function filterSourceCtes(
     );
   }
   return ctes;
+}
+
+function where(conditions: readonly (string | undefined)[]): string {
+  const list = conditions.filter((c) => c !== undefined);
+  return list.length === 0 ? '' : ` WHERE ${list.map((c) => `(${c})`).join(' AND ')}`;
+}
+
+/**
+ * A condition for the Parquet scan that every span flagged by one of the filters `which` names
+ * meets (their scan conditions OR-ed), when each has one.
+ */
+function scanCondition(
+  filters: readonly CompiledFilter[],
+  which: (i: number) => boolean,
+): string | undefined {
+  const scans: string[] = [];
+  for (const [i, f] of filters.entries()) {
+    if (!which(i)) continue;
+    if (f.scan === undefined) return undefined;
+    scans.push(`(${f.scan})`);
+  }
+  return scans.length === 0 ? undefined : scans.join(' OR ');
 }
 
 /** The flags of span `s`: bit i set when compiled filter i holds (only the filters `which` names). */
@@ -474,6 +533,14 @@ export interface CandidateSqlOptions {
   endNs?: bigint;
   /** Only the newest `limit` traces (by start, then id). */
   limit?: number;
+  /**
+   * Also what a page needs when the flags decide the query (`SearchPlan.sqlDecides`): per trace
+   * `matched` (its flagged spans; all its spans when a filter is a plain `true`) and `firsts`, the
+   * keys (`src << 32 | row`) of its first `firstPerTrace` flagged spans in trace order (null when
+   * every span is flagged: they are then a block's first rows of the trace), and per block the
+   * trace's root and services from `traces.parquet`.
+   */
+  firstPerTrace?: number;
 }
 
 /**
@@ -486,7 +553,17 @@ export interface CandidateSqlOptions {
 export function candidateTracesSql(o: CandidateSqlOptions): string {
   const trivial = (i: number) => o.filters[i]?.sql === 'true' || o.filters[i]?.sql === 'false';
   const scanned = o.filters.some((_, i) => !trivial(i));
-  const ctes = scanned ? filterSourceCtes(o.sources, (table) => uses(o.filters, table)) : [];
+  const first = o.firstPerTrace !== undefined ? Math.max(1, Math.trunc(o.firstPerTrace)) : 0;
+  // With a plain `true` filter every span of a matching trace is in its spanset.
+  const everySpan = o.filters.some((f) => f.sql === 'true');
+  const ctes = scanned
+    ? filterSourceCtes(
+        o.sources,
+        (table) => uses(o.filters, table),
+        // Only flagged spans are read: the scan can skip the others.
+        scanCondition(o.filters, (i) => !trivial(i)),
+      )
+    : [];
   ctes.push(
     `sums AS (${summaryUnion(o.sources, 'trace_id, first_row, span_count, start_unix_nano, end_unix_nano')})`,
   );
@@ -508,10 +585,24 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
       );
     }
   });
+  let picked = '';
+  if (first > 0) {
+    if (everySpan || !scanned) {
+      perTrace.push('sum(t.span_count) AS matched', 'NULL::UBIGINT[] AS firsts');
+    } else {
+      aggregates.push(
+        'count(*) AS matched',
+        `arg_min(key, (start_unix_nano, span_id), ${first}) AS firsts`,
+      );
+      perTrace.push('any_value(a.matched) AS matched', 'any_value(a.firsts) AS firsts');
+    }
+    picked = ', matched, firsts';
+  }
   let join = '';
   if (scanned) {
+    const spanColumns = first > 0 && !everySpan ? ', s.key, s.start_unix_nano, s.span_id' : '';
     ctes.push(
-      `m AS (SELECT trace_id, flags FROM (SELECT s.trace_id, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
+      `m AS (SELECT * FROM (SELECT s.trace_id${spanColumns}, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
       `agg AS (SELECT trace_id, ${aggregates.join(', ')} FROM m GROUP BY trace_id)`,
     );
     join = ` ${o.needsFlag ? '' : 'LEFT '}JOIN agg a USING (trace_id)`;
@@ -530,12 +621,43 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
   const limit =
     o.limit === undefined ? '' : ` ORDER BY st DESC, trace_id LIMIT ${Math.trunc(o.limit)}`;
   ctes.push(
-    `c AS (SELECT trace_id, st, en FROM tr WHERE ${where.map((w) => `(${w})`).join(' AND ')}${limit})`,
+    `c AS (SELECT trace_id, st, en${picked} FROM tr WHERE ${where.map((w) => `(${w})`).join(' AND ')}${limit})`,
   );
+  if (first > 0) {
+    // Roots and services only for the chosen traces: a second, narrow read of traces.parquet.
+    ctes.push(
+      `roots AS (SELECT * FROM (${summaryUnion(o.sources, 'trace_id, root_name, root_service, root_start, services')}) WHERE trace_id IN (SELECT trace_id FROM c))`,
+    );
+  }
+  const extra =
+    first > 0
+      ? `, c.matched, c.firsts, x.root_name, x.root_service, x.root_start::VARCHAR AS root_start,
+      x.services, s.start_unix_nano::VARCHAR AS bst, s.end_unix_nano::VARCHAR AS ben`
+      : '';
   return `WITH ${ctes.join(',\n')}
     SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
-      s.span_count AS n
-    FROM c JOIN sums s USING (trace_id)`;
+      s.span_count AS n${extra}
+    FROM c JOIN sums s USING (trace_id)${first > 0 ? ' JOIN roots x USING (trace_id, src)' : ''}`;
+}
+
+/**
+ * Data rows of some blocks with what a search reports of a span (see `SPAN_FIELDS`; `flags` 0):
+ * `rows[i]` are the rows of `sources[i]`. Row numbers prune the row groups read.
+ */
+export function spansByRowSql(
+  sources: readonly { dir: string; rows: readonly number[] }[],
+): string {
+  const parts = sources.flatMap((b, i) =>
+    b.rows.length === 0
+      ? []
+      : [
+          `SELECT ${i}::UBIGINT AS src, file_row_number AS row, 0::UBIGINT AS flags, *
+          FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)
+          WHERE file_row_number IN (${b.rows.map((r) => String(Math.trunc(r))).join(', ')})`,
+        ],
+  );
+  if (parts.length === 0) return 'SELECT NULL AS t WHERE false';
+  return `SELECT ${SPAN_COLUMNS} FROM (${parts.join('\n UNION ALL ')}) s`;
 }
 
 export interface TraceSpansSqlOptions {
@@ -553,7 +675,11 @@ export interface TraceSpansSqlOptions {
 
 /** The spans of some traces with their filter `flags` (see `SPAN_FIELDS`). */
 export function traceSpansSql(o: TraceSpansSqlOptions): string {
-  const ctes = filterSourceCtes(o.sources, (table) => uses(o.filters, table));
+  const ctes = filterSourceCtes(
+    o.sources,
+    (table) => uses(o.filters, table),
+    o.allSpans ? undefined : scanCondition(o.filters, () => true),
+  );
   ctes.push(`f AS (SELECT s.*, ${flagsSql(o.filters, () => true)} AS flags FROM sp s)`);
   const where = o.allSpans ? '' : ' WHERE s.flags <> 0';
   if (o.firstPerTrace !== undefined) {

@@ -365,6 +365,32 @@ export function readRowAttrsSql(file: string, rows: readonly number[]): string {
     WHERE span_row IN (${list}) GROUP BY span_row`;
 }
 
+/**
+ * The span attributes named `keys` of some data rows, over several blocks: `files[i]` is an
+ * `attrs.parquet` and its rows; one row per attribute `{src: i, row, k, t, s, i, d, b}` in stored
+ * order. Reading only the keys a search reports costs a fraction of reading the rows whole.
+ */
+export function readRowKeysSql(
+  files: readonly { file: string; rows: readonly number[] }[],
+  keys: readonly string[],
+): string {
+  const keyList = keys.map(sqlString).join(', ');
+  const parts = files.flatMap(({ file, rows }, src) => {
+    if (rows.length === 0) return [];
+    const list = rows.map((r) => String(Math.trunc(r)));
+    const lo = Math.min(...rows);
+    const hi = Math.max(...rows);
+    return [
+      `SELECT ${src} AS src, span_row AS row, file_row_number AS pos, k, t, s, i, d, b
+      FROM read_parquet(${sqlString(file)}, file_row_number = true)
+      WHERE k IN (${keyList}) AND span_row BETWEEN ${Math.trunc(lo)} AND ${Math.trunc(hi)}
+        AND span_row IN (${list.join(', ')})`,
+    ];
+  });
+  if (parts.length === 0) return 'SELECT 0 AS src, 0 AS row, 0 AS pos WHERE false';
+  return `SELECT src, row, k, t, s, i, d, b FROM (${parts.join('\n UNION ALL ')}) ORDER BY src, pos`;
+}
+
 /** The attributes of data rows `lo`..`hi`, in their stored order, as `{span_row, a}`. */
 export function findAttrsSql(file: string, lo: number, hi: number): string {
   return `SELECT span_row, ${NEST_ATTRS} AS a
