@@ -12,6 +12,7 @@ import {
   BLOOM_FILE,
   COMPACTED_META_FILE,
   ATTRS_FILE,
+  arrayKeysSql,
   DATA_FILE,
   findAttrsSql,
   readRowAttrsSql,
@@ -38,6 +39,7 @@ export class Block {
   #resources: Promise<Map<string, StoredResource>> | undefined;
   #scopes: Promise<Map<string, StoredScope>> | undefined;
   #summary: Promise<void> | undefined;
+  #arrayKeys: Promise<Set<string>> | undefined;
 
   constructor(dir: string, meta: BlockMeta, bloom: Bloom) {
     this.dir = dir;
@@ -128,6 +130,18 @@ export class Block {
       out.set(Number(row), { ...span, a: attrs.get(Number(row)) ?? [] } as StoredSpan);
     }
     return out;
+  }
+
+  /** The span attribute keys holding an array somewhere in the block (read once, then kept). */
+  spanArrayKeys(db: DuckDb): Promise<Set<string>> {
+    this.#arrayKeys ??= db
+      .all(arrayKeysSql(this.file(ATTRS_FILE)))
+      .then((rows) => new Set(rows.map((r) => String(r.k))))
+      .catch((err: unknown) => {
+        this.#arrayKeys = undefined;
+        throw err;
+      });
+    return this.#arrayKeys;
   }
 
   /**

@@ -13,6 +13,7 @@ export {
   traceSummariesSql,
   type CandidateSqlOptions,
   type CompiledFilter,
+  type CompileOptions,
   type SearchSource,
   type TraceSpansSqlOptions,
 } from './schema/v1/search-sql.js';

@@ -3,7 +3,7 @@
  * is bit i of a span's flags) compiled to SQL, a conservative per-trace SQL condition on those
  * flags, and which fields the pipeline and the response read.
  */
-import { compileFilter, type CompiledFilter } from '../../blocks/index.js';
+import { compileFilter, type CompiledFilter, type CompileOptions } from '../../blocks/index.js';
 import type {
   Field,
   FieldExpr,
@@ -94,7 +94,7 @@ const NOT_REPORTED = new Set([
   'rootServiceName',
 ]);
 
-export function planSearch(pipeline: Pipeline): SearchPlan {
+export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): SearchPlan {
   const filters: SpansetFilter[] = [];
   const valueExprs: FieldExpr[] = [];
   const selects: Field[] = [];
@@ -143,7 +143,7 @@ export function planSearch(pipeline: Pipeline): SearchPlan {
     throw new TraceQLUnsupportedError(`a search may hold at most ${MAX_FILTERS} spanset filters`);
   }
   const index = new Map(filters.map((f, i) => [f, i] as const));
-  const compiled = filters.map((f) => compileFilter(f.expr));
+  const compiled = filters.map((f) => compileFilter(f.expr, compile));
   const predicate = tracePredicate(pipeline, index, compiled);
   const fields: Field[] = [];
   for (const f of filters) collectFields(f.expr, fields);

@@ -154,7 +154,6 @@ export async function searchTraces(
   tenant: string,
   req: SearchRequest,
 ): Promise<SearchResult> {
-  const plan = planSearch(req.pipeline);
   const head = new Map<string, TraceAcc>();
   const metrics: SearchMetrics = {
     inspectedTraces: 0,
@@ -169,6 +168,11 @@ export async function searchTraces(
     .filter((b) => overlaps(b.meta.startUnixMs, b.meta.endUnixMs, req));
   const acquired = blocks.filter((b) => b.acquire());
   try {
+    // Keys that never hold an array in these blocks are compared without the array alternative.
+    const spanArrayKeys = new Set<string>();
+    for (const keys of await Promise.all(acquired.map((b) => b.spanArrayKeys(src.db))))
+      for (const k of keys) spanArrayKeys.add(k);
+    const plan = planSearch(req.pipeline, { spanArrayKeys });
     let matches: Match[];
     if (acquired.length === 0) matches = evaluateAll(plan, head, req);
     else {

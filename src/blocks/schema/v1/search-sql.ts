@@ -57,21 +57,29 @@ const KIND_CODE = {
   consumer: 5,
 } as const;
 
+export interface CompileOptions {
+  /**
+   * The span attribute keys that hold an array somewhere in the blocks searched; when given, a
+   * comparison on another key skips the array alternative (a scan of the JSON column).
+   */
+  spanArrayKeys?: ReadonlySet<string>;
+}
+
 /** Compiles the body of a `{…}`. */
-export function compileFilter(expr: FieldExpr): CompiledFilter {
+export function compileFilter(expr: FieldExpr, opts: CompileOptions = {}): CompiledFilter {
   switch (expr.kind) {
     case 'Static':
       return expr.type === 'bool' ? (expr.value ? TRUE : FALSE) : UNKNOWN;
     case 'Attribute':
       // `{ .a }` matches when .a is the boolean true.
-      return attributeCondition(expr, '=', { kind: 'Static', type: 'bool', value: true });
+      return attributeCondition(expr, '=', { kind: 'Static', type: 'bool', value: true }, opts);
     case 'Intrinsic':
       return UNKNOWN;
     case 'UnaryOp':
       if (expr.op !== '!') return UNKNOWN;
-      return not(compileFilter(expr.expr));
+      return not(compileFilter(expr.expr, opts));
     case 'BinaryOp':
-      return binary(expr);
+      return binary(expr, opts);
   }
 }
 
@@ -88,10 +96,10 @@ function joinedScan(l: CompiledFilter, r: CompiledFilter, op: '&&' | '||'): stri
   return `(${l.scan}) AND (${r.scan})`;
 }
 
-function binary(e: BinaryOp): CompiledFilter {
+function binary(e: BinaryOp, opts: CompileOptions): CompiledFilter {
   if (e.op === '&&' || e.op === '||') {
-    const l = compileFilter(e.lhs);
-    const r = compileFilter(e.rhs);
+    const l = compileFilter(e.lhs, opts);
+    const r = compileFilter(e.rhs, opts);
     const sqlOp = e.op === '&&' ? 'AND' : 'OR';
     const scan = joinedScan(l, r, e.op);
     return {
@@ -101,9 +109,10 @@ function binary(e: BinaryOp): CompiledFilter {
     };
   }
   if (!isComparison(e.op)) return UNKNOWN;
-  if (e.rhs.kind === 'Static') return comparison(e.lhs, e.op, e.rhs);
+  if (e.rhs.kind === 'Static') return comparison(e.lhs, e.op, e.rhs, opts);
   const flipped = FLIPPED[e.op];
-  if (e.lhs.kind === 'Static' && flipped !== undefined) return comparison(e.rhs, flipped, e.lhs);
+  if (e.lhs.kind === 'Static' && flipped !== undefined)
+    return comparison(e.rhs, flipped, e.lhs, opts);
   return UNKNOWN;
 }
 
@@ -111,9 +120,9 @@ function isComparison(op: string): op is Op {
   return op in FLIPPED;
 }
 
-function comparison(field: FieldExpr, op: Op, lit: Static): CompiledFilter {
+function comparison(field: FieldExpr, op: Op, lit: Static, opts: CompileOptions): CompiledFilter {
   if (field.kind === 'Static') return UNKNOWN;
-  if (field.kind === 'Attribute') return attributeCondition(field, op, lit);
+  if (field.kind === 'Attribute') return attributeCondition(field, op, lit, opts);
   if (field.kind === 'Intrinsic') return intrinsicCondition(field, op, lit);
   return UNKNOWN;
 }
@@ -169,9 +178,11 @@ const ARRAY_ELEMENTS = `json_transform(s, '[{"t":"UTINYINT","s":"VARCHAR","i":"B
  * comparison, as alternatives (any may hold): a scalar compares itself; an array (t = 6) matches
  * `=`, `=~` and orderings when some element does, `!=` and `!~` when every element does (Tempo's
  * "none equal"). Kept apart so that a scan can push the scalar one's plain comparisons down.
+ * Without `withArrays` (the key never holds an array), only the scalar alternative.
  */
-function attrRowConditions(op: Op, lit: Static): string[] {
+function attrRowConditions(op: Op, lit: Static, withArrays = true): string[] {
   const scalar = valueCondition('', op, lit);
+  if (!withArrays) return [scalar];
   const element = valueCondition('e.', op, lit);
   const all = op === '!=' || op === '!~';
   const array = all
@@ -208,7 +219,12 @@ function scopeAttr(key: string, conds: readonly string[] | undefined): string {
   return `s.scope_id IN (${attrRows('scope_attrs', 'scope_id', key, conds)})`;
 }
 
-function attributeCondition(a: Attribute, op: Op, lit: Static): CompiledFilter {
+function attributeCondition(
+  a: Attribute,
+  op: Op,
+  lit: Static,
+  opts: CompileOptions,
+): CompiledFilter {
   if (a.parent) return UNKNOWN;
   const lookup =
     a.scope === 'span'
@@ -232,10 +248,11 @@ function attributeCondition(a: Attribute, op: Op, lit: Static): CompiledFilter {
     return FALSE;
   }
   const cond = attrRowConditions(op, lit);
+  const spanCond = attrRowConditions(op, lit, opts.spanArrayKeys?.has(a.name) ?? true);
   if (a.scope === 'unscoped') {
     // The span's value when the span has the key, the resource's otherwise.
     return {
-      sql: `CASE WHEN ${spanAttr(a.name, undefined)} THEN ${spanAttr(a.name, cond)} ELSE ${resourceAttr(a.name, cond)} END`,
+      sql: `CASE WHEN ${spanAttr(a.name, undefined)} THEN ${spanAttr(a.name, spanCond)} ELSE ${resourceAttr(a.name, cond)} END`,
       exact: true,
     };
   }
@@ -254,7 +271,7 @@ function attributeCondition(a: Attribute, op: Op, lit: Static): CompiledFilter {
     };
   }
   if (lookup === undefined) return UNKNOWN; // event and link attributes: judged per event/link in JS
-  return { sql: lookup(a.name, cond), exact: true };
+  return { sql: lookup(a.name, a.scope === 'span' ? spanCond : cond), exact: true };
 }
 
 // ---- intrinsics ----
@@ -455,7 +472,9 @@ export function filterSourceCtes(
         return `SELECT ((${i}::UBIGINT << 32) | span_row::UBIGINT) AS key, k, t, s, i, d, b FROM read_parquet(${blockFile(b.dir, ATTRS_FILE)})${rows}`;
       })
       .join(' UNION ALL ');
-    ctes.push(`span_attrs AS (${attrs})`);
+    // Materialized: read first, with the uses' conditions pushed into the scans, it is small;
+    // inlined, its scans run beside the span scan and can pass the memory limit.
+    ctes.push(`span_attrs AS MATERIALIZED (${attrs})`);
   }
   const files = (name: string) => `[${sources.map((b) => blockFile(b.dir, name)).join(', ')}]`;
   if (needs('resource_attrs')) {

@@ -391,6 +391,11 @@ export function readRowKeysSql(
   return `SELECT src, row, k, t, s, i, d, b FROM (${parts.join('\n UNION ALL ')}) ORDER BY src, pos`;
 }
 
+/** The span attribute keys that hold an array (type 6) in an `attrs.parquet`, as `{k}`. */
+export function arrayKeysSql(file: string): string {
+  return `SELECT DISTINCT k FROM read_parquet(${sqlString(file)}) WHERE t = 6`;
+}
+
 /** The attributes of data rows `lo`..`hi`, in their stored order, as `{span_row, a}`. */
 export function findAttrsSql(file: string, lo: number, hi: number): string {
   return `SELECT span_row, ${NEST_ATTRS} AS a
