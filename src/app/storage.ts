@@ -43,7 +43,7 @@ export interface StorageOptions {
   /** WAL file size cap (default MAX_SEGMENT_BYTES); tests make it small. */
   maxSegmentBytes?: number;
   compactor: CompactorPolicy;
-  /** DuckDB memory for queries (default 96MB) and for block builds and compaction (128MB, one thread). */
+  /** DuckDB memory for queries (default 256MB) and for block builds and compaction (128MB, one thread). */
   duckdbMemoryLimit?: string;
   backgroundMemoryLimit?: string;
   now?: () => number;
@@ -94,7 +94,7 @@ export class Storage {
     const tempDirectory = path.join(opts.walPath, '..', '.duckdb-tmp');
     await mkdir(tempDirectory, { recursive: true });
     const db = await DuckDb.open({
-      memoryLimit: opts.duckdbMemoryLimit ?? '96MB',
+      memoryLimit: opts.duckdbMemoryLimit ?? '256MB',
       threads: 2,
       tempDirectory,
       connections: 4,

@@ -3,6 +3,7 @@
  * connections, so that a long block build never makes a trace lookup wait.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { VivaceError } from '../../model/index.js';
 
 export type Row = Record<string, unknown>;
 
@@ -19,11 +20,13 @@ export class DuckDb {
   readonly #instance: DuckDBInstance;
   readonly #idle: DuckDBConnection[] = [];
   readonly #waiters: Array<(c: DuckDBConnection) => void> = [];
+  readonly #memoryLimit: string;
   #closed = false;
 
-  private constructor(instance: DuckDBInstance, conns: DuckDBConnection[]) {
+  private constructor(instance: DuckDBInstance, conns: DuckDBConnection[], memoryLimit: string) {
     this.#instance = instance;
     this.#idle.push(...conns);
+    this.#memoryLimit = memoryLimit;
   }
 
   static async open(opts: DuckDbOptions): Promise<DuckDb> {
@@ -42,7 +45,7 @@ export class DuckDb {
       await c.run('SET parquet_metadata_cache = true; SET enable_progress_bar = false;');
       conns.push(c);
     }
-    return new DuckDb(instance, conns);
+    return new DuckDb(instance, conns, opts.memoryLimit);
   }
 
   async #acquire(): Promise<DuckDBConnection> {
@@ -63,6 +66,16 @@ export class DuckDb {
     const c = await this.#acquire();
     try {
       return await fn(c);
+    } catch (err) {
+      // Running out of the memory limit is load, not a bug: 503 with what happened.
+      if (err instanceof Error && err.message.startsWith('Out of Memory Error')) {
+        throw new VivaceError(
+          'overloaded',
+          `the query needed more than the ${this.#memoryLimit} DuckDB may use; narrow the time range or lower the limit`,
+          { cause: err },
+        );
+      }
+      throw err;
     } finally {
       this.#release(c);
     }
