@@ -267,19 +267,10 @@ async function decidedPage(
   req: SearchRequest,
   excluded: readonly string[],
 ): Promise<Match[]> {
-  const rows = await db.json(
-    candidateTracesSql({
-      sources: blocks.map((b) => ({ dir: b.dir })),
-      filters: plan.compiled,
-      tracePredicate: plan.tracePredicate,
-      needsFlag: plan.needsFlag,
-      excludeTraceIds: excluded,
-      startNs: req.startNs,
-      endNs: req.endNs,
-      limit: req.limit,
-      firstPerTrace: req.spss,
-    }),
-  );
+  const rows = await candidateRows(db, blocks, plan, req, excluded, {
+    limit: req.limit,
+    firstPerTrace: req.spss,
+  });
   const accs = new Map<string, TraceAcc>();
   const wanted = blocks.map((): number[] => []);
   for (const r of rows) {
@@ -331,15 +322,16 @@ function nextBatch(candidates: readonly Candidate[], from: number, count: number
   return candidates.slice(from, end);
 }
 
-/** The block traces that can match, newest first (only the newest `limit` when SQL decides). */
-async function findCandidates(
+/** The rows of `candidateTracesSql` over `blocks` for this plan and request. */
+function candidateRows(
   db: DuckDb,
   blocks: readonly Block[],
   plan: SearchPlan,
   req: SearchRequest,
   excluded: readonly string[],
-): Promise<Candidate[]> {
-  const rows = await db.json(
+  page: { limit?: number; firstPerTrace?: number },
+): Promise<Row[]> {
+  return db.json(
     candidateTracesSql({
       sources: blocks.map((b) => ({ dir: b.dir })),
       filters: plan.compiled,
@@ -348,9 +340,22 @@ async function findCandidates(
       excludeTraceIds: excluded,
       startNs: req.startNs,
       endNs: req.endNs,
-      limit: plan.sqlDecides ? req.limit : undefined,
+      ...page,
     }),
   );
+}
+
+/** The block traces that can match, newest first (only the newest `limit` when SQL decides). */
+async function findCandidates(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  req: SearchRequest,
+  excluded: readonly string[],
+): Promise<Candidate[]> {
+  const rows = await candidateRows(db, blocks, plan, req, excluded, {
+    limit: plan.sqlDecides ? req.limit : undefined,
+  });
   const byId = new Map<string, Candidate>();
   for (const r of rows) {
     const traceId = r.t as string;
