@@ -34,6 +34,14 @@ export { parseTraceQL } from './parser.js';
 export { validateTraceQL } from './validate.js';
 
 /**
+ * An RE2 pattern as JavaScript source and flags (`s`, `u`, and `i`/`m` from flag groups), for
+ * matching; unanchored. Validation refuses what RE2 refuses before a query runs.
+ *
+ * @example translateRe2('[[:digit:]]+') // { source: '[0-9]+', flags: 'su' }
+ */
+export { translateRe2 } from './re2.js';
+
+/**
  * Canonical TraceQL text of a syntax tree; `parseTraceQL(printTraceQL(t))` deep-equals `t`.
  *
  * @example printTraceQL(parseTraceQL('{.a="x"}|rate()by(name)')) // '{ .a = "x" } | rate() by (name)'
