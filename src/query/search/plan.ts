@@ -44,6 +44,12 @@ export interface SearchPlan {
    * `select`. The trace predicate is then exact, and SQL can pick and count the spans.
    */
   sqlDecides: boolean;
+  /**
+   * SQL decides, and a trace that matches on some of its spans matches on all of them (no
+   * `count()` compared with `<`, `<=`, `=` or `!=`). A search may then stop before the older
+   * blocks: a trace it has not seen whole has spans there, so it cannot be newer than them.
+   */
+  matchGrows: boolean;
   /** `by()` and aggregate arguments. */
   valueExprs: FieldExpr[];
   /** Some value expression reads more than the span columns (attributes, events, links). */
@@ -150,6 +156,7 @@ export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): Se
   const valueFields: Field[] = [];
   for (const e of valueExprs) collectFields(e, valueFields);
   const everything = [...fields, ...valueFields, ...selects];
+  const sqlDecides = compiled.every((c) => c.exact) && flagsDecide(pipeline);
   const needsTree =
     structural ||
     everything.some((f) => f.kind === 'Intrinsic' && TREE_INTRINSICS.has(f.intrinsic));
@@ -160,7 +167,10 @@ export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): Se
     compiled,
     tracePredicate: predicate.sql,
     needsFlag: !predicate.mayHoldUnflagged,
-    sqlDecides: compiled.every((c) => c.exact) && flagsDecide(pipeline),
+    sqlDecides,
+    matchGrows:
+      sqlDecides &&
+      pipeline.elements.every((e) => e.kind !== 'ScalarFilter' || e.op === '>' || e.op === '>='),
     needsTree,
     needsAllSpans: needsTree || wholeTraceStage,
     valueExprs,

@@ -135,7 +135,8 @@ function overlaps(startMs: number, endMs: number, req: SearchRequest): boolean {
 interface Candidate {
   traceId: string;
   startNs: bigint;
-  parts: { block: number; firstRow: number; rows: number }[];
+  /** The blocks that hold it. */
+  blocks: number[];
   spans: number;
 }
 
@@ -145,6 +146,9 @@ interface Candidate {
  * first spans, as reading thousands of traces by id costs a scan of every block anyway.
  */
 const FEW_TRACES = 500;
+
+/** Up to this many spans of chosen traces are read in one statement over all their blocks. */
+const ONE_STATEMENT_SPANS = 20_000;
 
 /** Spans read per statement at most when traces are read whole (bounds memory). */
 const BATCH_SPANS = 100_000;
@@ -217,12 +221,19 @@ async function searchBlocks(
   const headIds = [...head.keys()].filter((id) => blocks.some((b) => b.mayContain(id)));
   if (headIds.length > 0) {
     const routed = blocks.map((b) => headIds.filter((id) => b.mayContain(id)));
-    await readTraces(db, blocks, plan, routed, undefined, true, head);
+    await readTraces(db, blocks, plan, routed, true, head);
   }
   const matches = evaluateAll(plan, head, req);
   if (plan.sqlDecides && req.spss > 0 && req.limit > FEW_TRACES) {
     matches.push(...(await decidedPage(db, blocks, plan, req, headIds)));
     return matches;
+  }
+  if (plan.matchGrows && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
+    const page = await newestBlocksFirst(db, blocks, plan, req, headIds);
+    if (page !== undefined) {
+      matches.push(...page);
+      return matches;
+    }
   }
   const candidates = await findCandidates(db, blocks, plan, req, headIds);
   let from = 0;
@@ -235,25 +246,67 @@ async function searchBlocks(
     count *= 2;
     const accs = new Map<string, TraceAcc>();
     const routed = blocks.map((): string[] => []);
-    const rows = blocks.map((): [number, number][] => []);
-    for (const c of batch) {
-      for (const p of c.parts) {
-        routed[p.block]?.push(c.traceId);
-        rows[p.block]?.push([p.firstRow, p.rows]);
-      }
-    }
+    for (const c of batch) for (const b of c.blocks) routed[b]?.push(c.traceId);
     let batchMatches: Match[];
     if (plan.sqlDecides) {
-      await readTraces(db, blocks, plan, routed, rows, false, accs, req.spss);
+      await readTraces(db, blocks, plan, routed, false, accs, req.spss);
       batchMatches = decided(accs, req);
     } else {
-      await readTraces(db, blocks, plan, routed, rows, plan.needsAllSpans, accs);
+      await readTraces(db, blocks, plan, routed, plan.needsAllSpans, accs);
       batchMatches = evaluateAll(plan, accs, req);
     }
     matches.push(...batchMatches);
     found += batchMatches.length;
   }
   return matches;
+}
+
+/** Below this many blocks, looking at the newest first saves too little to try. */
+const MIN_BLOCKS_TO_STOP_EARLY = 3;
+
+/**
+ * A first page from the newest blocks alone, when the plan allows it (`SearchPlan.matchGrows`):
+ * the candidates of the blocks that end last, read whole (their spans in older blocks too, found
+ * by bloom filter), are the answer if the newest `limit` of them started after every older block
+ * ended. A matching trace that started later lies wholly in the blocks looked at, so it is among
+ * them; one that straddles into older blocks started before those ended. Otherwise the search
+ * looks at more blocks, and gives up (undefined) before it would look at all of them.
+ */
+async function newestBlocksFirst(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  req: SearchRequest,
+  excluded: readonly string[],
+): Promise<Match[] | undefined> {
+  const order = [...blocks].sort((a, b) => b.meta.endUnixMs - a.meta.endUnixMs);
+  const newest = order[0];
+  if (newest === undefined) return undefined;
+  // First the blocks that end in the later half of the newest one (blocks cut at about the same
+  // time overlap), then three times as many.
+  const half = (newest.meta.startUnixMs + newest.meta.endUnixMs) / 2;
+  const first = Math.max(1, order.filter((b) => b.meta.endUnixMs > half).length);
+  for (const n of [first, first * 3]) {
+    if (n >= order.length) break;
+    const older = order.slice(n);
+    // Block times are whole milliseconds, rounded down.
+    const endNs = BigInt(Math.max(...older.map((b) => b.meta.endUnixMs)) + 1) * 1_000_000n;
+    const candidates = await findCandidates(db, order.slice(0, n), plan, req, excluded);
+    const last = candidates[req.limit - 1];
+    if (last === undefined || last.startNs <= endNs) continue;
+    const routed = order.map((): string[] => []);
+    for (const c of candidates) {
+      for (const b of c.blocks) routed[b]?.push(c.traceId);
+      for (const [i, b] of older.entries())
+        if (b.mayContain(c.traceId)) routed[n + i]?.push(c.traceId);
+    }
+    const accs = new Map<string, TraceAcc>();
+    await readTraces(db, order, plan, routed, false, accs, req.spss);
+    const found = decided(accs, req).sort(newestFirst);
+    const kept = found[req.limit - 1];
+    if (kept !== undefined && kept.trace.startNs > endNs) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -361,11 +414,11 @@ async function findCandidates(
     const traceId = r.t as string;
     let c = byId.get(traceId);
     if (c === undefined) {
-      c = { traceId, startNs: BigInt(r.st as string), parts: [], spans: 0 };
+      c = { traceId, startNs: BigInt(r.st as string), blocks: [], spans: 0 };
       byId.set(traceId, c);
     }
     const rowCount = Number(r.n);
-    c.parts.push({ block: Number(r.src), firstRow: Number(r.r), rows: rowCount });
+    c.blocks.push(Number(r.src));
     c.spans += rowCount;
   }
   return [...byId.values()].sort((a, b) => byNewest(a.startNs, a.traceId, b.startNs, b.traceId));
@@ -375,40 +428,61 @@ async function findCandidates(
  * Reads traces from the blocks into `traces`: their summaries (time range, root, services) and
  * their spans with filter flags: flagged ones, or all with `allSpans`, or with `firstPerTrace`
  * the first flagged ones and the count of all (SQL decides). `routed[i]` are the trace ids to read
- * from block i, `rows[i]` their data rows when known.
+ * from block i (a bloom filter's guess will do: the summaries tell which blocks hold them).
  */
 async function readTraces(
   db: DuckDb,
   blocks: readonly Block[],
   plan: SearchPlan,
   routed: readonly string[][],
-  rows: readonly [number, number][][] | undefined,
   allSpans: boolean,
   traces: Map<string, TraceAcc>,
   firstPerTrace?: number,
 ): Promise<void> {
   const first = firstPerTrace !== undefined && firstPerTrace > 0 ? firstPerTrace : undefined;
-  // A block at a time: statements over many blocks at once can pass DuckDB's memory limit.
-  for (const [i, block] of blocks.entries()) {
+  const asked = blocks.flatMap((block, i) => {
     const ids = routed[i] ?? [];
-    if (ids.length === 0) continue;
-    const sources: SearchSource[] = [{ dir: block.dir, traceIds: ids, rows: rows?.[i] }];
-    const resources = await block.resources(db);
-    const scopes = await block.scopes(db);
-    for (const r of await db.json(traceSummariesSql(sources))) addSummary(traces, r);
-    const spans = await db.json(
-      traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first }),
-    );
+    return ids.length > 0 ? [{ block, source: { dir: block.dir, traceIds: ids } }] : [];
+  });
+  if (asked.length === 0) return;
+  // Summaries first: they give each trace's rows in each block (which prune the reads below)
+  // and the blocks that do not hold it after all.
+  const summaries = await db.json(traceSummariesSql(asked.map((a) => a.source)));
+  const found = asked.map((): [number, number][] => []);
+  for (const r of summaries) {
+    addSummary(traces, r);
+    found[Number(r.src)]?.push([Number(r.r), Number(r.n)]);
+  }
+  const held = asked.flatMap((a, i) => {
+    const rows = found[i] ?? [];
+    const spans = rows.reduce((n, [, count]) => n + count, 0);
+    return rows.length > 0 ? [{ block: a.block, source: { ...a.source, rows }, spans }] : [];
+  });
+  // Few spans are read in one statement; more a block at a time, as statements over many blocks
+  // at once can pass DuckDB's memory limit.
+  const together = held.reduce((n, h) => n + h.spans, 0) <= ONE_STATEMENT_SPANS;
+  for (const group of together ? [held] : held.map((h) => [h])) {
+    if (group.length === 0) continue;
+    const sources: SearchSource[] = group.map((h) => h.source);
+    const [spans, resources, scopes] = await Promise.all([
+      db.json(traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first })),
+      Promise.all(group.map((h) => h.block.resources(db))),
+      Promise.all(group.map((h) => h.block.scopes(db))),
+    ]);
     const counted = new Set<TraceAcc>();
     for (const r of spans) {
       const acc = traces.get(r.t as string);
-      if (acc === undefined) continue;
+      const src = Number(r.src);
+      const block = group[src]?.block;
+      const resourceMap = resources[src];
+      const scopeMap = scopes[src];
+      if (acc === undefined || !block || !resourceMap || !scopeMap) continue;
       if (r.matched !== undefined && !counted.has(acc)) {
-        // Counted per block: a trace split over blocks sums them.
+        // Counted per statement: a trace split over statements sums them.
         counted.add(acc);
         acc.matched = (acc.matched ?? 0) + Number(r.matched);
       }
-      acc.spans.push(thinSpan(acc.traceId, r, block, resources, scopes));
+      acc.spans.push(thinSpan(acc.traceId, r, block, resourceMap, scopeMap));
     }
   }
   if (firstPerTrace === undefined) {

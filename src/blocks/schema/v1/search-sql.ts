@@ -713,13 +713,13 @@ export function traceSpansSql(o: TraceSpansSqlOptions): string {
 }
 
 /**
- * The `traces.parquet` rows of some traces: per block, the trace's time range, root span (when
- * the block holds it) and span and error counts per service.
+ * The `traces.parquet` rows of some traces: per block, the trace's time range, first data row `r`
+ * and row count `n`, root span (when the block holds it) and span and error counts per service.
  */
 export function traceSummariesSql(sources: readonly SearchSource[]): string {
   return summaryUnion(
     sources,
     `trace_id AS t, start_unix_nano::VARCHAR AS st, end_unix_nano::VARCHAR AS en,
-     root_name, root_service, root_start::VARCHAR AS root_start, services`,
+     first_row AS r, span_count AS n, root_name, root_service, root_start::VARCHAR AS root_start, services`,
   );
 }

@@ -1,0 +1,251 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Storage } from '../../app/storage.js';
+import { parseSearchQuery } from '../../api/http/search-routes.js';
+import type { KeyValue, Span, SpanBatch } from '../../model/index.js';
+import { T0 } from '../../../test/fixtures/search-traces.js';
+import { openTestStorage } from '../../../test/helpers/storage.js';
+import { tempDir } from '../../../test/helpers/tmp.js';
+import type { SearchResult } from './search.js';
+
+/**
+ * First pages read from the newest blocks (search.ts `newestBlocksFirst`). Five blocks, each
+ * holding six traces `k0`…`k5` of its own 100 s window (trace kj starts at k·100 + j·10 s): a
+ * `GET /` root, a `Charge` child of payment (an error when j is even, `user.id` when j is a
+ * multiple of 3) and, when j is odd, a `SELECT users` grandchild. Besides them, traces whose
+ * spans lie in an old block and in the newest one:
+ * - `s1`: root at 150 s (block 1), its `Charge` at 455 s (block 4): newer than any other span,
+ *   yet the trace started at 150 s.
+ * - `s2`: root at 160 s (block 1), its `Charge` at 405 s (block 4).
+ * - `x`: root and `SELECT users` at 250 s (block 2), its `Charge` at 445 s (block 4): it has
+ *   both names only across blocks.
+ */
+const TENANT = 'single-tenant';
+const SEC = 1_000_000_000n;
+
+function traceIdOf(name: string): string {
+  return Buffer.from(name).toString('hex').padStart(32, '0');
+}
+
+const NAMES = new Map<string, string>();
+
+interface Def {
+  trace: string;
+  id: string;
+  parent?: string;
+  service: string;
+  name: string;
+  atMs: number;
+  durMs: number;
+  error?: boolean;
+  attrs?: KeyValue[];
+}
+
+function span(d: Def): Span {
+  const traceId = traceIdOf(d.trace);
+  NAMES.set(traceId, d.trace);
+  const start = T0 + BigInt(d.atMs) * 1_000_000n;
+  return {
+    traceId,
+    spanId: d.id.padStart(16, '0'),
+    parentSpanId: d.parent === undefined ? '' : d.parent.padStart(16, '0'),
+    traceState: '',
+    name: d.name,
+    kind: 2,
+    startTimeUnixNano: String(start),
+    endTimeUnixNano: String(start + BigInt(d.durMs) * 1_000_000n),
+    attributes: d.attrs ?? [],
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    statusCode: d.error === true ? 2 : 0,
+    statusMessage: '',
+    flags: 0,
+  };
+}
+
+function batchOf(defs: readonly Def[]): SpanBatch {
+  const services = [...new Set(defs.map((d) => d.service))];
+  return {
+    resourceSpans: services.map((service) => ({
+      resource: {
+        attributes: [{ key: 'service.name', value: { type: 'string', value: service } }],
+        droppedAttributesCount: 0,
+      },
+      schemaUrl: '',
+      scopeSpans: [
+        {
+          scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          spans: defs.filter((d) => d.service === service).map(span),
+        },
+      ],
+    })),
+  };
+}
+
+/** The spans of block k (0…4). */
+function blockDefs(k: number): Def[] {
+  const defs: Def[] = [];
+  for (let j = 0; j < 6; j++) {
+    const trace = `${k}${j}`;
+    const at = (k * 100 + j * 10) * 1000;
+    defs.push({ trace, id: '1', service: 'frontend', name: 'GET /', atMs: at, durMs: 1000 });
+    defs.push({
+      trace,
+      id: '2',
+      parent: '1',
+      service: 'payment',
+      name: 'Charge',
+      atMs: at + 100,
+      durMs: 200,
+      error: j % 2 === 0,
+      attrs: j % 3 === 0 ? [{ key: 'user.id', value: { type: 'string', value: `u-${k}` } }] : [],
+    });
+    if (j % 2 === 1) {
+      defs.push({
+        trace,
+        id: '3',
+        parent: '2',
+        service: 'db',
+        name: 'SELECT users',
+        atMs: at + 150,
+        durMs: 20,
+      });
+    }
+  }
+  const root = (trace: string, atS: number): Def => ({
+    trace,
+    id: '1',
+    service: 'frontend',
+    name: 'GET /',
+    atMs: atS * 1000,
+    durMs: 1000,
+  });
+  const charge = (trace: string, atS: number): Def => ({
+    trace,
+    id: '2',
+    parent: '1',
+    service: 'payment',
+    name: 'Charge',
+    atMs: atS * 1000,
+    durMs: 200,
+    error: true,
+  });
+  if (k === 1) defs.push(root('s1', 150), root('s2', 160));
+  if (k === 2) {
+    defs.push(root('x', 250), {
+      trace: 'x',
+      id: '3',
+      parent: '1',
+      service: 'db',
+      name: 'SELECT users',
+      atMs: 250_500,
+      durMs: 20,
+    });
+  }
+  if (k === 4) defs.push(charge('s1', 455), charge('s2', 405), charge('x', 445));
+  return defs;
+}
+
+/** `43 41 s1@150`: trace names, newest first, with the start (seconds after T0) of each. */
+function render(r: SearchResult): string {
+  return r.traces
+    .map((t) => `${NAMES.get(t.traceId) ?? t.traceId}@${(t.startNs - T0) / SEC}`)
+    .join(' ');
+}
+
+/** Query → limit → expected first page. */
+const CASES: Array<[string, number, string]> = [
+  // The newest block alone answers: its three newest payment traces started after block 3 ended.
+  ['{ resource.service.name = "payment" }', 3, '45@450 44@440 43@430'],
+  // s1's Charge is the newest span, but s1 started at 150 s: it must not lead the page.
+  ['{ status = error }', 1, '44@440'],
+  ['{ status = error }', 3, '44@440 42@420 40@400'],
+  // x's Charge is an error too: x started at 250 s.
+  ['{ status = error }', 8, '44@440 42@420 40@400 34@340 32@320 30@300 x@250 24@240'],
+  ['{ span.user.id = "u-4" }', 2, '43@430 40@400'],
+  ['{ span.user.id =~ "u-.*" }', 3, '43@430 40@400 33@330'],
+  // x has both names only across blocks 2 and 4.
+  ['{ name = "Charge" } && { name = "SELECT users" }', 4, '45@450 43@430 41@410 35@350'],
+  [
+    '{ name = "Charge" } && { name = "SELECT users" }',
+    10,
+    '45@450 43@430 41@410 35@350 33@330 31@310 x@250 25@250 23@230 21@210',
+  ],
+  ['{ name = "Charge" } | count() > 0', 2, '45@450 44@440'],
+  ['{} | count() > 2', 2, '45@450 43@430'],
+  // Not growing with more spans: read over every block.
+  ['{} | count() < 3', 2, '44@440 42@420'],
+  ['{ status = error && duration > 150ms }', 2, '44@440 42@420'],
+];
+
+describe('TraceQL search, first pages from the newest blocks', () => {
+  let storage: Storage;
+  let cleanup: () => Promise<void>;
+  /** Blocks named by each candidate statement, in order. */
+  const candidateFiles: number[] = [];
+  before(async () => {
+    const tmp = await tempDir();
+    cleanup = tmp.cleanup;
+    storage = await openTestStorage(tmp.dir);
+    for (let k = 0; k < 5; k++) {
+      await storage.push(TENANT, batchOf(blockDefs(k)));
+      await storage.flush();
+    }
+    assert.equal(storage.store.blocks(TENANT).length, 5);
+    const json = storage.db.json.bind(storage.db);
+    storage.db.json = (sql: string) => {
+      if (sql.includes('ORDER BY st DESC, trace_id LIMIT'))
+        candidateFiles.push(new Set(sql.match(/[^/']+\/traces\.parquet/g)).size);
+      return json(sql);
+    };
+  });
+  after(async () => {
+    await storage.close();
+    await cleanup();
+  });
+
+  for (const [q, limit, expected] of CASES) {
+    test(`${q} (limit ${limit})`, async () => {
+      const pipeline = parseSearchQuery(q);
+      const page = await storage.search(TENANT, { pipeline, limit, spss: 3 });
+      const all = await storage.search(TENANT, { pipeline, limit: 100_000, spss: 3 });
+      assert.equal(render(page), expected);
+      // The first page is the start of every match, and reports the same spans and counts.
+      assert.deepEqual(page.traces, all.traces.slice(0, limit));
+    });
+  }
+
+  test('the newest block alone is read when it holds the page', async () => {
+    candidateFiles.length = 0;
+    const pipeline = parseSearchQuery('{ span.user.id = "u-4" }');
+    await storage.search(TENANT, { pipeline, limit: 2, spss: 3 });
+    assert.deepEqual(candidateFiles, [1]);
+  });
+
+  test('a trace newest in the newest block but older as a whole sends the search further', async () => {
+    candidateFiles.length = 0;
+    // s1 (Charge at 455 s, started at 150 s) and x lead the newest block's payment traces.
+    const pipeline = parseSearchQuery('{ resource.service.name = "payment" }');
+    await storage.search(TENANT, { pipeline, limit: 3, spss: 3 });
+    assert.deepEqual(candidateFiles, [1, 3, 5]);
+  });
+
+  test('a page the newest blocks cannot prove is read over every block', async () => {
+    candidateFiles.length = 0;
+    const pipeline = parseSearchQuery('{ status = error }');
+    await storage.search(TENANT, { pipeline, limit: 8, spss: 3 });
+    // The newest block, then three, then all five.
+    assert.deepEqual(candidateFiles, [1, 3, 5]);
+  });
+
+  test('a query that does not grow with more spans reads every block at once', async () => {
+    candidateFiles.length = 0;
+    const pipeline = parseSearchQuery('{} | count() < 3');
+    await storage.search(TENANT, { pipeline, limit: 2, spss: 3 });
+    assert.deepEqual(candidateFiles, [5]);
+  });
+});
