@@ -177,6 +177,12 @@ const CASES: Array<[string, number, string]> = [
   ],
   ['{ name = "Charge" } | count() > 0', 2, '45@450 44@440'],
   ['{} | count() > 2', 2, '45@450 43@430'],
+  // Judged on whole traces (structural), candidates from the newest blocks first.
+  ['{ resource.service.name = "frontend" } >> { status = error }', 2, '44@440 42@420'],
+  ['{ resource.service.name = "frontend" } > { name = "Charge" }', 3, '45@450 44@440 43@430'],
+  // Only x's SELECT users has no Charge for parent.
+  ['{ name = "Charge" } !> { name = "SELECT users" }', 3, 'x@250'],
+  ['{ name = "Charge" } | count() > 0 | { status = error }', 2, '44@440 42@420'],
   // Not growing with more spans: read over every block.
   ['{} | count() < 3', 2, '44@440 42@420'],
   ['{ status = error && duration > 150ms }', 2, '44@440 42@420'],
@@ -198,7 +204,7 @@ describe('TraceQL search, first pages from the newest blocks', () => {
     assert.equal(storage.store.blocks(TENANT).length, 5);
     const json = storage.db.json.bind(storage.db);
     storage.db.json = (sql: string) => {
-      if (sql.includes('ORDER BY st DESC, trace_id LIMIT'))
+      if (sql.includes('tr AS (SELECT t.trace_id'))
         candidateFiles.push(new Set(sql.match(/[^/']+\/traces\.parquet/g)).size);
       return json(sql);
     };
@@ -240,6 +246,15 @@ describe('TraceQL search, first pages from the newest blocks', () => {
     await storage.search(TENANT, { pipeline, limit: 8, spss: 3 });
     // The newest block, then three, then all five.
     assert.deepEqual(candidateFiles, [1, 3, 5]);
+  });
+
+  test('a structural query proves its page from the newest block', async () => {
+    candidateFiles.length = 0;
+    const pipeline = parseSearchQuery(
+      '{ resource.service.name = "frontend" } >> { status = error }',
+    );
+    await storage.search(TENANT, { pipeline, limit: 2, spss: 3 });
+    assert.deepEqual(candidateFiles, [1]);
   });
 
   test('a query that does not grow with more spans reads every block at once', async () => {

@@ -45,11 +45,12 @@ export interface SearchPlan {
    */
   sqlDecides: boolean;
   /**
-   * SQL decides, and a trace that matches on some of its spans matches on all of them (no
-   * `count()` compared with `<`, `<=`, `=` or `!=`). A search may then stop before the older
-   * blocks: a trace it has not seen whole has spans there, so it cannot be newer than them.
+   * The trace predicate that holds for some of a trace's spans holds for all of them (it has no
+   * `count()` compared with `<`, `<=`, `=` or `!=`). A first page may then be taken from the
+   * newest blocks: a trace not seen whole there has spans in older blocks, so it started before
+   * they ended.
    */
-  matchGrows: boolean;
+  candidatesGrow: boolean;
   /** `by()` and aggregate arguments. */
   valueExprs: FieldExpr[];
   /** Some value expression reads more than the span columns (attributes, events, links). */
@@ -168,9 +169,7 @@ export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): Se
     tracePredicate: predicate.sql,
     needsFlag: !predicate.mayHoldUnflagged,
     sqlDecides,
-    matchGrows:
-      sqlDecides &&
-      pipeline.elements.every((e) => e.kind !== 'ScalarFilter' || e.op === '>' || e.op === '>='),
+    candidatesGrow: predicate.grows,
     needsTree,
     needsAllSpans: needsTree || wholeTraceStage,
     valueExprs,
@@ -270,6 +269,8 @@ interface Predicate {
    * then only traces with such a span are candidates.
    */
   mayHoldUnflagged: boolean;
+  /** Holding for some of a trace's spans, it holds for all of them. */
+  grows: boolean;
 }
 
 const ZERO_COMPARES: Record<string, (n: number) => boolean> = {
@@ -295,7 +296,7 @@ function tracePredicate(
   const operand = (o: SpansetOperand): Predicate => {
     if (o.kind === 'SpansetFilter') {
       const i = index.get(o) ?? 0;
-      return { sql: `any_${i}`, mayHoldUnflagged: plainlyTrue(i) };
+      return { sql: `any_${i}`, mayHoldUnflagged: plainlyTrue(i), grows: true };
     }
     if (o.kind === 'Pipeline') return pipelinePredicate(o);
     const l = operand(o.lhs);
@@ -304,12 +305,14 @@ function tracePredicate(
       return {
         sql: `(${l.sql}) OR (${r.sql})`,
         mayHoldUnflagged: l.mayHoldUnflagged || r.mayHoldUnflagged,
+        grows: l.grows && r.grows,
       };
     }
     if (o.op.startsWith('!')) return r;
     return {
       sql: `(${l.sql}) AND (${r.sql})`,
       mayHoldUnflagged: l.mayHoldUnflagged && r.mayHoldUnflagged,
+      grows: l.grows && r.grows,
     };
   };
   const pipelinePredicate = (q: Pipeline): Predicate => {
@@ -332,14 +335,16 @@ function tracePredicate(
           parts.push({
             sql: `count_${k} ${e.op} ${String(e.rhs.value)}`,
             mayHoldUnflagged: plainlyTrue(k) || (ZERO_COMPARES[e.op]?.(n) ?? true),
+            grows: e.op === '>' || e.op === '>=',
           });
         }
       }
     });
-    if (parts.length === 0) return { sql: 'true', mayHoldUnflagged: true };
+    if (parts.length === 0) return { sql: 'true', mayHoldUnflagged: true, grows: true };
     return {
       sql: parts.map((x) => `(${x.sql})`).join(' AND '),
       mayHoldUnflagged: parts.every((x) => x.mayHoldUnflagged),
+      grows: parts.every((x) => x.grows),
     };
   };
   return pipelinePredicate(p);

@@ -228,7 +228,7 @@ async function searchBlocks(
     matches.push(...(await decidedPage(db, blocks, plan, req, headIds)));
     return matches;
   }
-  if (plan.matchGrows && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
+  if (plan.candidatesGrow && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
     const page = await newestBlocksFirst(db, blocks, plan, req, headIds);
     if (page !== undefined) {
       matches.push(...page);
@@ -236,28 +236,7 @@ async function searchBlocks(
     }
   }
   const candidates = await findCandidates(db, blocks, plan, req, headIds);
-  let from = 0;
-  let count = Math.max(req.limit, 20);
-  let found = 0;
-  while (from < candidates.length && found < req.limit) {
-    // Reading only the first spans of each trace, SQL decides in one go; else in batches.
-    const batch = plan.sqlDecides ? candidates.slice(from) : nextBatch(candidates, from, count);
-    from += batch.length;
-    count *= 2;
-    const accs = new Map<string, TraceAcc>();
-    const routed = blocks.map((): string[] => []);
-    for (const c of batch) for (const b of c.blocks) routed[b]?.push(c.traceId);
-    let batchMatches: Match[];
-    if (plan.sqlDecides) {
-      await readTraces(db, blocks, plan, routed, false, accs, req.spss);
-      batchMatches = decided(accs, req);
-    } else {
-      await readTraces(db, blocks, plan, routed, plan.needsAllSpans, accs);
-      batchMatches = evaluateAll(plan, accs, req);
-    }
-    matches.push(...batchMatches);
-    found += batchMatches.length;
-  }
+  matches.push(...((await judgeCandidates(db, blocks, plan, req, candidates)) ?? []));
   return matches;
 }
 
@@ -292,21 +271,71 @@ async function newestBlocksFirst(
     // Block times are whole milliseconds, rounded down.
     const endNs = BigInt(Math.max(...older.map((b) => b.meta.endUnixMs)) + 1) * 1_000_000n;
     const candidates = await findCandidates(db, order.slice(0, n), plan, req, excluded);
-    const last = candidates[req.limit - 1];
+    // Started before the older blocks ended: more blocks are needed.
+    const last = plan.sqlDecides ? candidates[req.limit - 1] : candidates[0];
     if (last === undefined || last.startNs <= endNs) continue;
-    const routed = order.map((): string[] => []);
-    for (const c of candidates) {
-      for (const b of c.blocks) routed[b]?.push(c.traceId);
-      for (const [i, b] of older.entries())
-        if (b.mayContain(c.traceId)) routed[n + i]?.push(c.traceId);
-    }
-    const accs = new Map<string, TraceAcc>();
-    await readTraces(db, order, plan, routed, false, accs, req.spss);
-    const found = decided(accs, req).sort(newestFirst);
-    const kept = found[req.limit - 1];
-    if (kept !== undefined && kept.trace.startNs > endNs) return found;
+    const page = await judgeCandidates(db, order, plan, req, candidates, { from: n, endNs });
+    if (page !== undefined) return page;
   }
   return undefined;
+}
+
+/** Blocks `from`… of a search that only bloom filters route to (the older ones). */
+interface OlderBlocks {
+  from: number;
+  /** None of their spans ended after this (unix nanoseconds). */
+  endNs: bigint;
+}
+
+/**
+ * Reads and judges candidates, newest first, until `limit` match (in batches unless SQL
+ * decides). With `older`, the candidates come from the blocks before `older.from` and are read
+ * from older blocks as well where a bloom filter says they may be; the result is then undefined
+ * unless it is proved: the `limit`-th match started after the older blocks ended and after the
+ * next candidate not read (whose start is at least its trace's).
+ */
+async function judgeCandidates(
+  db: DuckDb,
+  blocks: readonly Block[],
+  plan: SearchPlan,
+  req: SearchRequest,
+  candidates: readonly Candidate[],
+  older?: OlderBlocks,
+): Promise<Match[] | undefined> {
+  const matches: Match[] = [];
+  let from = 0;
+  let count = Math.max(req.limit, 20);
+  const proved = (): boolean => {
+    if (matches.length < req.limit) return false;
+    if (older === undefined) return true;
+    matches.sort(newestFirst);
+    const kept = matches[req.limit - 1]?.trace.startNs ?? -1n;
+    // SQL deciding, the candidates are the newest `limit`: one read judges them all.
+    const next = plan.sqlDecides ? undefined : candidates[from]?.startNs;
+    return kept > older.endNs && (next === undefined || kept > next);
+  };
+  while (from < candidates.length && !proved()) {
+    // Reading only the first spans of each trace, SQL decides in one go; else in batches.
+    const batch = plan.sqlDecides ? candidates.slice(from) : nextBatch(candidates, from, count);
+    from += batch.length;
+    count *= 2;
+    const accs = new Map<string, TraceAcc>();
+    const routed = blocks.map((): string[] => []);
+    for (const c of batch) {
+      for (const b of c.blocks) routed[b]?.push(c.traceId);
+      for (let i = older?.from ?? blocks.length; i < blocks.length; i++) {
+        if (blocks[i]?.mayContain(c.traceId)) routed[i]?.push(c.traceId);
+      }
+    }
+    if (plan.sqlDecides) {
+      await readTraces(db, blocks, plan, routed, false, accs, req.spss);
+      matches.push(...decided(accs, req));
+    } else {
+      await readTraces(db, blocks, plan, routed, plan.needsAllSpans, accs);
+      matches.push(...evaluateAll(plan, accs, req));
+    }
+  }
+  return older === undefined || proved() ? matches : undefined;
 }
 
 /**
