@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VivaceError } from '../../model/index.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
-import { DuckDb } from './db.js';
+import { DuckDb, integerSet, plainStringSet } from './db.js';
 
 test('a query past the memory limit fails as overload (503), naming the limit', async () => {
   const tmp = await tempDir();
@@ -23,6 +23,51 @@ test('a query past the memory limit fails as overload (503), naming the limit', 
     );
     // The connection is still usable.
     assert.deepEqual(await db.all('SELECT 1 AS one'), [{ one: 1 }]);
+  } finally {
+    db.close();
+    await tmp.cleanup();
+  }
+});
+
+test('value sets: literals when short, one array literal when long', () => {
+  const cases: Array<[string, string]> = [
+    [integerSet([3, 1.9, 2]), '(3, 1, 2)'],
+    [plainStringSet(['a', 'b']), "('a', 'b')"],
+    [
+      integerSet(Array.from({ length: 65 }, (_, i) => i)),
+      `(SELECT unnest('[${Array.from({ length: 65 }, (_, i) => i).join(',')}]'::BIGINT[]))`,
+    ],
+    [
+      plainStringSet(Array.from({ length: 65 }, (_, i) => `x${i}`)),
+      `(SELECT unnest(string_split('${Array.from({ length: 65 }, (_, i) => `x${i}`).join(',')}', ',')))`,
+    ],
+  ];
+  for (const [got, want] of cases) assert.equal(got, want);
+  for (const bad of ["it's", 'a,b', 'back\\slash']) {
+    assert.throws(() => plainStringSet([bad]), { message: `not a plain string: ${bad}` });
+  }
+});
+
+test('value sets select the same rows in either form', async () => {
+  const tmp = await tempDir();
+  const db = await DuckDb.open({
+    memoryLimit: '64MB',
+    threads: 1,
+    tempDirectory: tmp.dir,
+    connections: 1,
+  });
+  try {
+    for (const n of [3, 64, 65, 5000]) {
+      const values = Array.from({ length: n }, (_, i) => i * 7);
+      const ints = await db.all(
+        `SELECT count(*)::INTEGER AS n FROM range(100000) t(i) WHERE i IN ${integerSet(values)}`,
+      );
+      assert.deepEqual(ints, [{ n: values.filter((v) => v < 100000).length }]);
+      const strs = await db.all(
+        `SELECT count(*)::INTEGER AS n FROM range(100000) t(i) WHERE i::VARCHAR NOT IN ${plainStringSet(values.map(String))}`,
+      );
+      assert.deepEqual(strs, [{ n: 100000 - values.filter((v) => v < 100000).length }]);
+    }
   } finally {
     db.close();
     await tmp.cleanup();

@@ -120,3 +120,29 @@ export class DuckDb {
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/**
+ * Up to this many values, a set is written as a list of literals (short lists of constants can
+ * prune row groups); longer ones as one array literal: DuckDB parses and binds thousands of
+ * literals in an IN list far more slowly than it runs the query (measured: 180 ms of 330 for
+ * 29k row numbers, against about 10 ms as one array).
+ */
+const LITERAL_LIST_MAX = 64;
+
+/** The right side of `x IN …` for integers. */
+export function integerSet(values: readonly number[]): string {
+  const list = values.map((v) => String(Math.trunc(v)));
+  return list.length <= LITERAL_LIST_MAX
+    ? `(${list.join(', ')})`
+    : `(SELECT unnest('[${list.join(',')}]'::BIGINT[]))`;
+}
+
+/** The right side of `x IN …` for strings without commas or quotes (validated ids). */
+export function plainStringSet(values: readonly string[]): string {
+  for (const v of values) {
+    if (/[,'\\]/.test(v)) throw new Error(`not a plain string: ${v}`);
+  }
+  return values.length <= LITERAL_LIST_MAX
+    ? `(${values.map((v) => `'${v}'`).join(', ')})`
+    : `(SELECT unnest(string_split('${values.join(',')}', ',')))`;
+}

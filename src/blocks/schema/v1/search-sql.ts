@@ -16,7 +16,7 @@ import type {
   Intrinsic,
   Static,
 } from '../../../traceql/index.js';
-import { sqlString } from '../../duckdb/db.js';
+import { integerSet, plainStringSet, sqlString } from '../../duckdb/db.js';
 import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE, TRACES_FILE } from './sql.js';
 
 /** A compiled filter: `sql` holds for every span the filter matches; `exact` when it is the filter. */
@@ -426,13 +426,10 @@ function uses(filters: readonly CompiledFilter[], table: string): boolean {
   return filters.some((f) => f.sql.includes(table));
 }
 
-function traceIdList(ids: readonly string[]): string {
-  return ids
-    .map((id) => {
-      if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`not a trace id: ${id}`);
-      return `'${id}'`;
-    })
-    .join(', ');
+/** The right side of `trace_id IN …`. */
+function traceIdSet(ids: readonly string[]): string {
+  for (const id of ids) if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`not a trace id: ${id}`);
+  return plainStringSet(ids);
 }
 
 /** Above this many row ranges, an attribute scan reads the whole file rather than test them all. */
@@ -456,7 +453,7 @@ export function filterSourceCtes(
          trace_id, span_id, parent_span_id, name, kind, status_code, status_message, start_unix_nano,
          duration_nano, service_name, resource_id, scope_id${lists}
          FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)${where([
-           b.traceIds === undefined ? undefined : `trace_id IN (${traceIdList(b.traceIds)})`,
+           b.traceIds === undefined ? undefined : `trace_id IN ${traceIdSet(b.traceIds)}`,
            scan,
          ])}`,
     )
@@ -529,8 +526,7 @@ function flagsSql(filters: readonly CompiledFilter[], which: (i: number) => bool
 function summaryUnion(sources: readonly SearchSource[], columns: string): string {
   return sources
     .map((b, i) => {
-      const where =
-        b.traceIds === undefined ? '' : ` WHERE trace_id IN (${traceIdList(b.traceIds)})`;
+      const where = b.traceIds === undefined ? '' : ` WHERE trace_id IN ${traceIdSet(b.traceIds)}`;
       return `SELECT ${i}::UBIGINT AS src, ${columns} FROM read_parquet(${blockFile(b.dir, TRACES_FILE)})${where}`;
     })
     .join('\n UNION ALL ');
@@ -628,7 +624,7 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
   }
   const exclude =
     o.excludeTraceIds !== undefined && o.excludeTraceIds.length > 0
-      ? ` WHERE t.trace_id NOT IN (${traceIdList(o.excludeTraceIds)})`
+      ? ` WHERE t.trace_id NOT IN ${traceIdSet(o.excludeTraceIds)}`
       : '';
   ctes.push(
     `tr AS (SELECT t.trace_id, min(t.start_unix_nano) AS st, max(t.end_unix_nano) AS en${perTrace.map((x) => `, ${x}`).join('')}
@@ -672,7 +668,7 @@ export function spansByRowSql(
       : [
           `SELECT ${i}::UBIGINT AS src, file_row_number AS row, 0::UBIGINT AS flags, *
           FROM read_parquet(${blockFile(b.dir, DATA_FILE)}, file_row_number = true)
-          WHERE file_row_number IN (${b.rows.map((r) => String(Math.trunc(r))).join(', ')})`,
+          WHERE file_row_number IN ${integerSet(b.rows)}`,
         ],
   );
   if (parts.length === 0) return 'SELECT NULL AS t WHERE false';

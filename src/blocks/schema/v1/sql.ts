@@ -3,7 +3,7 @@
  * Only constants reach SQL text: file paths (quoted by `sqlString`) and trace ids that were
  * validated as 32 hex characters. DuckDB needs those as constants to prune row groups.
  */
-import { sqlString } from '../../duckdb/db.js';
+import { integerSet, sqlString } from '../../duckdb/db.js';
 
 export const FORMAT = 'vivace1';
 
@@ -352,17 +352,15 @@ export function findTraceSql(file: string, traceId: string): string {
 
 /** Data rows `rows` of a file as WAL line objects without attributes, with `row`. */
 export function readRowsSql(file: string, rows: readonly number[]): string {
-  const list = rows.map((r) => String(Math.trunc(r))).join(', ');
   return `SELECT ${LINE_COLUMNS}
-    FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE file_row_number IN (${list})`;
+    FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE file_row_number IN ${integerSet(rows)}`;
 }
 
 /** The attributes of the data rows `rows`, in stored order, as `{span_row, a}`. */
 export function readRowAttrsSql(file: string, rows: readonly number[]): string {
-  const list = rows.map((r) => String(Math.trunc(r))).join(', ');
   return `SELECT span_row, ${NEST_ATTRS} AS a
     FROM read_parquet(${sqlString(file)}, file_row_number = true)
-    WHERE span_row IN (${list}) GROUP BY span_row`;
+    WHERE span_row IN ${integerSet(rows)} GROUP BY span_row`;
 }
 
 /**
@@ -377,14 +375,13 @@ export function readRowKeysSql(
   const keyList = keys.map(sqlString).join(', ');
   const parts = files.flatMap(({ file, rows }, src) => {
     if (rows.length === 0) return [];
-    const list = rows.map((r) => String(Math.trunc(r)));
     const lo = Math.min(...rows);
     const hi = Math.max(...rows);
     return [
       `SELECT ${src} AS src, span_row AS row, file_row_number AS pos, k, t, s, i, d, b
       FROM read_parquet(${sqlString(file)}, file_row_number = true)
       WHERE k IN (${keyList}) AND span_row BETWEEN ${Math.trunc(lo)} AND ${Math.trunc(hi)}
-        AND span_row IN (${list.join(', ')})`,
+        AND span_row IN ${integerSet(rows)}`,
     ];
   });
   if (parts.length === 0) return 'SELECT 0 AS src, 0 AS row, 0 AS pos WHERE false';
