@@ -228,7 +228,7 @@ async function searchBlocks(
     matches.push(...(await decidedPage(db, blocks, plan, req, headIds)));
     return matches;
   }
-  if (plan.candidatesGrow && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
+  if (plan.candidatesGrow && req.limit <= FEW_TRACES && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
     const page = await newestBlocksFirst(db, blocks, plan, req, headIds);
     if (page !== undefined) {
       matches.push(...page);
@@ -240,7 +240,10 @@ async function searchBlocks(
   return matches;
 }
 
-/** Below this many blocks, looking at the newest first saves too little to try. */
+/**
+ * Below this many blocks, looking at the newest first saves too little to try; it is tried for
+ * first pages only (`FEW_TRACES`), as a page holding every match cannot stop early.
+ */
 const MIN_BLOCKS_TO_STOP_EARLY = 3;
 
 /**
