@@ -101,6 +101,7 @@ export class Storage {
     });
     const background = await DuckDb.open({
       memoryLimit: opts.backgroundMemoryLimit ?? '128MB',
+      overload: { what: 'a block build or compaction', advice: 'it will be retried' },
       threads: 1,
       tempDirectory,
       connections: 2,

@@ -29,6 +29,26 @@ test('a query past the memory limit fails as overload (503), naming the limit', 
   }
 });
 
+test('background work out of memory says what it was and that it is retried', async () => {
+  const tmp = await tempDir();
+  const db = await DuckDb.open({
+    memoryLimit: '8MB',
+    overload: { what: 'a block build or compaction', advice: 'it will be retried' },
+    threads: 1,
+    tempDirectory: tmp.dir,
+    connections: 1,
+  });
+  try {
+    await assert.rejects(db.all('SELECT list(i) AS l FROM range(20000000) t(i) GROUP BY i % 3'), {
+      message:
+        'a block build or compaction needed more than the 8MB DuckDB may use; it will be retried',
+    });
+  } finally {
+    db.close();
+    await tmp.cleanup();
+  }
+});
+
 test('value sets: literals when short, one array literal when long', () => {
   const cases: Array<[string, string]> = [
     [integerSet([3, 1.9, 2]), '(3, 1, 2)'],

@@ -10,6 +10,11 @@ export type Row = Record<string, unknown>;
 export interface DuckDbOptions {
   /** DuckDB's memory_limit, e.g. '512MB'. */
   memoryLimit: string;
+  /**
+   * Who runs out of memory and what to do, for the error: "<what> needed more than the 256MB
+   * DuckDB may use; <advice>". By default a query, told to narrow itself.
+   */
+  overload?: { what: string; advice: string };
   threads: number;
   /** Where DuckDB may spill while sorting large blocks. */
   tempDirectory: string;
@@ -20,13 +25,13 @@ export class DuckDb {
   readonly #instance: DuckDBInstance;
   readonly #idle: DuckDBConnection[] = [];
   readonly #waiters: Array<(c: DuckDBConnection) => void> = [];
-  readonly #memoryLimit: string;
+  readonly #overload: string;
   #closed = false;
 
-  private constructor(instance: DuckDBInstance, conns: DuckDBConnection[], memoryLimit: string) {
+  private constructor(instance: DuckDBInstance, conns: DuckDBConnection[], overload: string) {
     this.#instance = instance;
     this.#idle.push(...conns);
-    this.#memoryLimit = memoryLimit;
+    this.#overload = overload;
   }
 
   static async open(opts: DuckDbOptions): Promise<DuckDb> {
@@ -45,7 +50,15 @@ export class DuckDb {
       await c.run('SET parquet_metadata_cache = true; SET enable_progress_bar = false;');
       conns.push(c);
     }
-    return new DuckDb(instance, conns, opts.memoryLimit);
+    const { what, advice } = opts.overload ?? {
+      what: 'the query',
+      advice: 'narrow the time range or lower the limit',
+    };
+    return new DuckDb(
+      instance,
+      conns,
+      `${what} needed more than the ${opts.memoryLimit} DuckDB may use; ${advice}`,
+    );
   }
 
   async #acquire(): Promise<DuckDBConnection> {
@@ -69,11 +82,7 @@ export class DuckDb {
     } catch (err) {
       // Running out of the memory limit is load, not a bug: 503 with what happened.
       if (err instanceof Error && err.message.startsWith('Out of Memory Error')) {
-        throw new VivaceError(
-          'overloaded',
-          `the query needed more than the ${this.#memoryLimit} DuckDB may use; narrow the time range or lower the limit`,
-          { cause: err },
-        );
+        throw new VivaceError('overloaded', this.#overload, { cause: err });
       }
       throw err;
     } finally {
