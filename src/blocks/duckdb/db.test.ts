@@ -2,52 +2,46 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VivaceError } from '../../model/index.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
-import { DuckDb, integerSet, plainStringSet } from './db.js';
+import { DuckDb, integerSet, plainStringSet, type DuckDbOptions } from './db.js';
 
-test('a query past the memory limit fails as overload (503), naming the limit', async () => {
-  const tmp = await tempDir();
-  const db = await DuckDb.open({
-    memoryLimit: '8MB',
-    threads: 1,
-    tempDirectory: tmp.dir,
-    connections: 1,
-  });
-  try {
-    await assert.rejects(
-      db.all('SELECT list(i) AS l FROM range(20000000) t(i) GROUP BY i % 3'),
-      (err: unknown) =>
-        err instanceof VivaceError &&
-        err.code === 'overloaded' &&
-        err.message ===
-          'the query needed more than the 8MB DuckDB may use; narrow the time range or lower the limit',
-    );
-    // The connection is still usable.
-    assert.deepEqual(await db.all('SELECT 1 AS one'), [{ one: 1 }]);
-  } finally {
-    db.close();
-    await tmp.cleanup();
-  }
-});
+/** Out-of-memory errors: DuckDb options → the message of the overload (503) error. */
+const OVERLOADS: Array<[string, Partial<DuckDbOptions>, string]> = [
+  [
+    'a query past the memory limit fails as overload (503), naming the limit',
+    {},
+    'the query needed more than the 8MB DuckDB may use; narrow the time range or lower the limit',
+  ],
+  [
+    'background work out of memory says what it was and that it is retried',
+    { overload: { what: 'a block build or compaction', advice: 'it will be retried' } },
+    'a block build or compaction needed more than the 8MB DuckDB may use; it will be retried',
+  ],
+];
 
-test('background work out of memory says what it was and that it is retried', async () => {
-  const tmp = await tempDir();
-  const db = await DuckDb.open({
-    memoryLimit: '8MB',
-    overload: { what: 'a block build or compaction', advice: 'it will be retried' },
-    threads: 1,
-    tempDirectory: tmp.dir,
-    connections: 1,
-  });
-  try {
-    await assert.rejects(db.all('SELECT list(i) AS l FROM range(20000000) t(i) GROUP BY i % 3'), {
-      message:
-        'a block build or compaction needed more than the 8MB DuckDB may use; it will be retried',
+for (const [what, options, message] of OVERLOADS) {
+  test(what, async () => {
+    const tmp = await tempDir();
+    const db = await DuckDb.open({
+      memoryLimit: '8MB',
+      threads: 1,
+      tempDirectory: tmp.dir,
+      connections: 1,
+      ...options,
     });
-  } finally {
-    db.close();
-    await tmp.cleanup();
-  }
-});
+    try {
+      await assert.rejects(
+        db.all('SELECT list(i) AS l FROM range(20000000) t(i) GROUP BY i % 3'),
+        (err: unknown) =>
+          err instanceof VivaceError && err.code === 'overloaded' && err.message === message,
+      );
+      // The connection is still usable.
+      assert.deepEqual(await db.all('SELECT 1 AS one'), [{ one: 1 }]);
+    } finally {
+      db.close();
+      await tmp.cleanup();
+    }
+  });
+}
 
 test('value sets: literals when short, one array literal when long', () => {
   const cases: Array<[string, string]> = [

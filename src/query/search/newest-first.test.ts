@@ -188,6 +188,38 @@ const CASES: Array<[string, number, string]> = [
   ['{ status = error && duration > 150ms }', 2, '44@440 42@420'],
 ];
 
+/** What the search reads: the number of blocks of each candidate statement, in order. */
+const PATHS: Array<[string, string, number, number[]]> = [
+  ['the newest block alone is read when it holds the page', '{ span.user.id = "u-4" }', 2, [1]],
+  // s1 (Charge at 455 s, started at 150 s) and x lead the newest block's payment traces.
+  [
+    'a trace newest in the newest block but older as a whole sends the search further',
+    '{ resource.service.name = "payment" }',
+    3,
+    [1, 3, 5],
+  ],
+  // The newest block, then three, then all five.
+  [
+    'a page the newest blocks cannot prove is read over every block',
+    '{ status = error }',
+    8,
+    [1, 3, 5],
+  ],
+  [
+    'a structural query proves its page from the newest block',
+    '{ resource.service.name = "frontend" } >> { status = error }',
+    2,
+    [1],
+  ],
+  [
+    'a query that does not grow with more spans reads every block at once',
+    '{} | count() < 3',
+    2,
+    [5],
+  ],
+  ['every match reads every block at once', '{ status = error }', 100_000, [5]],
+];
+
 describe('TraceQL search, first pages from the newest blocks', () => {
   let storage: Storage;
   let cleanup: () => Promise<void>;
@@ -225,42 +257,11 @@ describe('TraceQL search, first pages from the newest blocks', () => {
     });
   }
 
-  test('the newest block alone is read when it holds the page', async () => {
-    candidateFiles.length = 0;
-    const pipeline = parseSearchQuery('{ span.user.id = "u-4" }');
-    await storage.search(TENANT, { pipeline, limit: 2, spss: 3 });
-    assert.deepEqual(candidateFiles, [1]);
-  });
-
-  test('a trace newest in the newest block but older as a whole sends the search further', async () => {
-    candidateFiles.length = 0;
-    // s1 (Charge at 455 s, started at 150 s) and x lead the newest block's payment traces.
-    const pipeline = parseSearchQuery('{ resource.service.name = "payment" }');
-    await storage.search(TENANT, { pipeline, limit: 3, spss: 3 });
-    assert.deepEqual(candidateFiles, [1, 3, 5]);
-  });
-
-  test('a page the newest blocks cannot prove is read over every block', async () => {
-    candidateFiles.length = 0;
-    const pipeline = parseSearchQuery('{ status = error }');
-    await storage.search(TENANT, { pipeline, limit: 8, spss: 3 });
-    // The newest block, then three, then all five.
-    assert.deepEqual(candidateFiles, [1, 3, 5]);
-  });
-
-  test('a structural query proves its page from the newest block', async () => {
-    candidateFiles.length = 0;
-    const pipeline = parseSearchQuery(
-      '{ resource.service.name = "frontend" } >> { status = error }',
-    );
-    await storage.search(TENANT, { pipeline, limit: 2, spss: 3 });
-    assert.deepEqual(candidateFiles, [1]);
-  });
-
-  test('a query that does not grow with more spans reads every block at once', async () => {
-    candidateFiles.length = 0;
-    const pipeline = parseSearchQuery('{} | count() < 3');
-    await storage.search(TENANT, { pipeline, limit: 2, spss: 3 });
-    assert.deepEqual(candidateFiles, [5]);
-  });
+  for (const [what, q, limit, files] of PATHS) {
+    test(what, async () => {
+      candidateFiles.length = 0;
+      await storage.search(TENANT, { pipeline: parseSearchQuery(q), limit, spss: 3 });
+      assert.deepEqual(candidateFiles, files);
+    });
+  }
 });
