@@ -4,6 +4,24 @@ import { VivaceError } from '../../model/index.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import { DuckDb, integerSet, plainStringSet, type DuckDbOptions } from './db.js';
 
+/** Runs `fn` on a fresh one-connection DuckDb with `options`, then closes it. */
+async function withDb(options: Partial<DuckDbOptions>, fn: (db: DuckDb) => Promise<void>) {
+  const tmp = await tempDir();
+  const db = await DuckDb.open({
+    memoryLimit: '64MB',
+    threads: 1,
+    tempDirectory: tmp.dir,
+    connections: 1,
+    ...options,
+  });
+  try {
+    await fn(db);
+  } finally {
+    db.close();
+    await tmp.cleanup();
+  }
+}
+
 /** Out-of-memory errors: DuckDb options → the message of the overload (503) error. */
 const OVERLOADS: Array<[string, Partial<DuckDbOptions>, string]> = [
   [
@@ -19,16 +37,8 @@ const OVERLOADS: Array<[string, Partial<DuckDbOptions>, string]> = [
 ];
 
 for (const [what, options, message] of OVERLOADS) {
-  test(what, async () => {
-    const tmp = await tempDir();
-    const db = await DuckDb.open({
-      memoryLimit: '8MB',
-      threads: 1,
-      tempDirectory: tmp.dir,
-      connections: 1,
-      ...options,
-    });
-    try {
+  test(what, () =>
+    withDb({ memoryLimit: '8MB', ...options }, async (db) => {
       await assert.rejects(
         db.all('SELECT list(i) AS l FROM range(20000000) t(i) GROUP BY i % 3'),
         (err: unknown) =>
@@ -36,11 +46,8 @@ for (const [what, options, message] of OVERLOADS) {
       );
       // The connection is still usable.
       assert.deepEqual(await db.all('SELECT 1 AS one'), [{ one: 1 }]);
-    } finally {
-      db.close();
-      await tmp.cleanup();
-    }
-  });
+    }),
+  );
 }
 
 test('value sets: literals when short, one array literal when long', () => {
@@ -62,15 +69,8 @@ test('value sets: literals when short, one array literal when long', () => {
   }
 });
 
-test('value sets select the same rows in either form', async () => {
-  const tmp = await tempDir();
-  const db = await DuckDb.open({
-    memoryLimit: '64MB',
-    threads: 1,
-    tempDirectory: tmp.dir,
-    connections: 1,
-  });
-  try {
+test('value sets select the same rows in either form', () =>
+  withDb({}, async (db) => {
     for (const n of [3, 64, 65, 5000]) {
       const values = Array.from({ length: n }, (_, i) => i * 7);
       const ints = await db.all(
@@ -82,8 +82,4 @@ test('value sets select the same rows in either form', async () => {
       );
       assert.deepEqual(strs, [{ n: 100000 - values.filter((v) => v < 100000).length }]);
     }
-  } finally {
-    db.close();
-    await tmp.cleanup();
-  }
-});
+  }));
