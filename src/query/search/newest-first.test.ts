@@ -19,6 +19,8 @@ import type { SearchResult } from './search.js';
  * - `s2`: root at 160 s (block 1), its `Charge` at 405 s (block 4).
  * - `x`: root and `SELECT users` at 250 s (block 2), its `Charge` at 445 s (block 4): it has
  *   both names only across blocks.
+ * And in the head (the WAL, not yet a block): `h` (root and an error `Charge` of payment at
+ * 470 s), and a second `Charge` (an error) for trace `31` (block 3) at 480 s.
  */
 const TENANT = 'single-tenant';
 const SEC = 1_000_000_000n;
@@ -86,10 +88,10 @@ function batchOf(defs: readonly Def[]): SpanBatch {
   };
 }
 
-/** The spans of block k (0…4). */
+/** The spans of block k (0…4), or with k = 5 those of the head. */
 function blockDefs(k: number): Def[] {
   const defs: Def[] = [];
-  for (let j = 0; j < 6; j++) {
+  for (let j = 0; j < (k < 5 ? 6 : 0); j++) {
     const trace = `${k}${j}`;
     const at = (k * 100 + j * 10) * 1000;
     defs.push({ trace, id: '1', service: 'frontend', name: 'GET /', atMs: at, durMs: 1000 });
@@ -124,9 +126,9 @@ function blockDefs(k: number): Def[] {
     atMs: atS * 1000,
     durMs: 1000,
   });
-  const charge = (trace: string, atS: number): Def => ({
+  const charge = (trace: string, atS: number, id = '2'): Def => ({
     trace,
-    id: '2',
+    id,
     parent: '1',
     service: 'payment',
     name: 'Charge',
@@ -147,6 +149,7 @@ function blockDefs(k: number): Def[] {
     });
   }
   if (k === 4) defs.push(charge('s1', 455), charge('s2', 405), charge('x', 445));
+  if (k === 5) defs.push(root('h', 470), charge('h', 470.1), charge('31', 480, '4'));
   return defs;
 }
 
@@ -159,13 +162,13 @@ function render(r: SearchResult): string {
 
 /** Query → limit → expected first page. */
 const CASES: Array<[string, number, string]> = [
-  // The newest block alone answers: its three newest payment traces started after block 3 ended.
-  ['{ resource.service.name = "payment" }', 3, '45@450 44@440 43@430'],
+  // h, in the head, is newest; the blocks give the rest.
+  ['{ resource.service.name = "payment" }', 3, 'h@470 45@450 44@440'],
   // s1's Charge is the newest span, but s1 started at 150 s: it must not lead the page.
-  ['{ status = error }', 1, '44@440'],
-  ['{ status = error }', 3, '44@440 42@420 40@400'],
-  // x's Charge is an error too: x started at 250 s.
-  ['{ status = error }', 8, '44@440 42@420 40@400 34@340 32@320 30@300 x@250 24@240'],
+  ['{ status = error }', 1, 'h@470'],
+  ['{ status = error }', 3, 'h@470 44@440 42@420'],
+  // 31's Charge in the head is an error: 31 started at 310 s.
+  ['{ status = error }', 8, 'h@470 44@440 42@420 40@400 34@340 32@320 31@310 30@300'],
   ['{ span.user.id = "u-4" }', 2, '43@430 40@400'],
   ['{ span.user.id =~ "u-.*" }', 3, '43@430 40@400 33@330'],
   // x has both names only across blocks 2 and 4.
@@ -175,17 +178,17 @@ const CASES: Array<[string, number, string]> = [
     10,
     '45@450 43@430 41@410 35@350 33@330 31@310 x@250 25@250 23@230 21@210',
   ],
-  ['{ name = "Charge" } | count() > 0', 2, '45@450 44@440'],
+  ['{ name = "Charge" } | count() > 0', 2, 'h@470 45@450'],
   ['{} | count() > 2', 2, '45@450 43@430'],
   // Judged on whole traces (structural), candidates from the newest blocks first.
-  ['{ resource.service.name = "frontend" } >> { status = error }', 2, '44@440 42@420'],
-  ['{ resource.service.name = "frontend" } > { name = "Charge" }', 3, '45@450 44@440 43@430'],
+  ['{ resource.service.name = "frontend" } >> { status = error }', 2, 'h@470 44@440'],
+  ['{ resource.service.name = "frontend" } > { name = "Charge" }', 3, 'h@470 45@450 44@440'],
   // Only x's SELECT users has no Charge for parent.
   ['{ name = "Charge" } !> { name = "SELECT users" }', 3, 'x@250'],
-  ['{ name = "Charge" } | count() > 0 | { status = error }', 2, '44@440 42@420'],
+  ['{ name = "Charge" } | count() > 0 | { status = error }', 2, 'h@470 44@440'],
   // Not growing with more spans: read over every block.
-  ['{} | count() < 3', 2, '44@440 42@420'],
-  ['{ status = error && duration > 150ms }', 2, '44@440 42@420'],
+  ['{} | count() < 3', 2, 'h@470 44@440'],
+  ['{ status = error && duration > 150ms }', 2, 'h@470 44@440'],
 ];
 
 /** What the search reads: the number of blocks of each candidate statement, in order. */
@@ -233,6 +236,7 @@ describe('TraceQL search, first pages from the newest blocks', () => {
       await storage.push(TENANT, batchOf(blockDefs(k)));
       await storage.flush();
     }
+    await storage.push(TENANT, batchOf(blockDefs(5)));
     assert.equal(storage.store.blocks(TENANT).length, 5);
     const json = storage.db.json.bind(storage.db);
     storage.db.json = (sql: string) => {
