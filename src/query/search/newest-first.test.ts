@@ -264,8 +264,17 @@ describe('TraceQL search, first pages from the newest blocks', () => {
   for (const [what, q, limit, files] of PATHS) {
     test(what, async () => {
       candidateFiles.length = 0;
-      await storage.search(TENANT, { pipeline: parseSearchQuery(q), limit, spss: 3 });
+      const r = await storage.search(TENANT, { pipeline: parseSearchQuery(q), limit, spss: 3 });
       assert.deepEqual(candidateFiles, files);
+      // Inspected: the 3 head spans and those of the blocks read (18 in the newest, 82 in all).
+      const { totalBlocks, inspectedSpans } = r.metrics;
+      assert.deepEqual(
+        { totalBlocks, inspectedSpans },
+        {
+          totalBlocks: 5,
+          inspectedSpans: files.at(-1) === 1 ? 21 : 85,
+        },
+      );
     });
   }
 });

@@ -180,15 +180,18 @@ export async function searchTraces(
     let matches: Match[];
     if (acquired.length === 0) matches = evaluateAll(plan, head, req);
     else {
+      await Promise.all(acquired.map((b) => b.traceSummary(src.db)));
+      const read = new Set<Block>();
+      matches = await searchBlocks(src.db, acquired, plan, req, head, read);
       for (const b of acquired) {
         metrics.totalBlocks++;
-        metrics.inspectedBytes += b.meta.size;
         metrics.totalBlockBytes += b.meta.size;
+        // Inspected: the blocks scanned, not those a first page could leave out.
+        if (!read.has(b)) continue;
+        metrics.inspectedBytes += b.meta.size;
         metrics.inspectedSpans += b.meta.totalSpans;
         metrics.inspectedTraces += b.meta.totalObjects ?? 0;
       }
-      await Promise.all(acquired.map((b) => b.traceSummary(src.db)));
-      matches = await searchBlocks(src.db, acquired, plan, req, head);
     }
     matches.sort(newestFirst);
     const page = matches.slice(0, req.limit);
@@ -216,6 +219,7 @@ async function searchBlocks(
   plan: SearchPlan,
   req: SearchRequest,
   head: Map<string, TraceAcc>,
+  read: Set<Block>,
 ): Promise<Match[]> {
   // A trace with spans in the head is judged whole here, its block spans included.
   const headIds = [...head.keys()].filter((id) => blocks.some((b) => b.mayContain(id)));
@@ -225,16 +229,18 @@ async function searchBlocks(
   }
   const matches = evaluateAll(plan, head, req);
   if (plan.sqlDecides && req.spss > 0 && req.limit > FEW_TRACES) {
+    for (const b of blocks) read.add(b);
     matches.push(...(await decidedPage(db, blocks, plan, req, headIds)));
     return matches;
   }
   if (plan.candidatesGrow && req.limit <= FEW_TRACES && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
-    const page = await newestBlocksFirst(db, blocks, plan, req, headIds);
+    const page = await newestBlocksFirst(db, blocks, plan, req, headIds, read);
     if (page !== undefined) {
       matches.push(...page);
       return matches;
     }
   }
+  for (const b of blocks) read.add(b);
   const candidates = await findCandidates(db, blocks, plan, req, headIds);
   matches.push(...((await judgeCandidates(db, blocks, plan, req, candidates)) ?? []));
   return matches;
@@ -260,6 +266,7 @@ async function newestBlocksFirst(
   plan: SearchPlan,
   req: SearchRequest,
   excluded: readonly string[],
+  read: Set<Block>,
 ): Promise<Match[] | undefined> {
   const order = [...blocks].sort((a, b) => b.meta.endUnixMs - a.meta.endUnixMs);
   const newest = order[0];
@@ -273,7 +280,9 @@ async function newestBlocksFirst(
     const older = order.slice(n);
     // Block times are whole milliseconds, rounded down.
     const endNs = BigInt(Math.max(...older.map((b) => b.meta.endUnixMs)) + 1) * 1_000_000n;
-    const candidates = await findCandidates(db, order.slice(0, n), plan, req, excluded);
+    const looked = order.slice(0, n);
+    for (const b of looked) read.add(b);
+    const candidates = await findCandidates(db, looked, plan, req, excluded);
     // Started before the older blocks ended: more blocks are needed.
     const last = plan.sqlDecides ? candidates[req.limit - 1] : candidates[0];
     if (last === undefined || last.startNs <= endNs) continue;
