@@ -8,6 +8,7 @@ export { BackgroundLane } from './lane.js';
 export {
   candidateTracesSql,
   compileFilter,
+  readsSpanAttributes,
   spansByRowSql,
   traceSpansSql,
   traceSummariesSql,

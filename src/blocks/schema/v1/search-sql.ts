@@ -426,11 +426,22 @@ function uses(filters: readonly CompiledFilter[], table: string): boolean {
   return filters.some((f) => f.sql.includes(table));
 }
 
+/** Some filter compares span attributes (which are read from `attrs.parquet`). */
+export function readsSpanAttributes(filters: readonly CompiledFilter[]): boolean {
+  return uses(filters, 'span_attrs');
+}
+
 /** The right side of `trace_id IN …`. */
 function traceIdSet(ids: readonly string[]): string {
   for (const id of ids) if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`not a trace id: ${id}`);
   return plainStringSet(ids);
 }
+
+/**
+ * Up to this many traces chosen, a candidate statement counts and picks the first spans of the
+ * chosen ones only (see `candidateTracesSql`).
+ */
+const PICK_AFTER_LIMIT = 1000;
 
 /** Above this many row ranges, an attribute scan reads the whole file rather than test them all. */
 const MAX_ROW_RANGES = 8;
@@ -601,23 +612,28 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
     }
   });
   let picked = '';
+  // With few traces chosen, their counts and first spans are taken after the choice, from the
+  // flagged spans kept in memory, not computed for every trace.
+  const pickAfter =
+    first > 0 && scanned && !everySpan && o.limit !== undefined && o.limit <= PICK_AFTER_LIMIT;
   if (first > 0) {
     if (everySpan || !scanned) {
       perTrace.push('sum(t.span_count) AS matched', 'NULL::UBIGINT[] AS firsts');
-    } else {
+      picked = ', matched, firsts';
+    } else if (!pickAfter) {
       aggregates.push(
         'count(*) AS matched',
         `arg_min(key, (start_unix_nano, span_id), ${first}) AS firsts`,
       );
       perTrace.push('any_value(a.matched) AS matched', 'any_value(a.firsts) AS firsts');
+      picked = ', matched, firsts';
     }
-    picked = ', matched, firsts';
   }
   let join = '';
   if (scanned) {
     const spanColumns = first > 0 && !everySpan ? ', s.key, s.start_unix_nano, s.span_id' : '';
     ctes.push(
-      `m AS (SELECT * FROM (SELECT s.trace_id${spanColumns}, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
+      `m AS${pickAfter ? ' MATERIALIZED' : ''} (SELECT * FROM (SELECT s.trace_id${spanColumns}, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
       `agg AS (SELECT trace_id, ${aggregates.join(', ')} FROM m GROUP BY trace_id)`,
     );
     join = ` ${o.needsFlag ? '' : 'LEFT '}JOIN agg a USING (trace_id)`;
@@ -638,21 +654,28 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
   ctes.push(
     `c AS (SELECT trace_id, st, en${picked} FROM tr WHERE ${where.map((w) => `(${w})`).join(' AND ')}${limit})`,
   );
+  if (pickAfter) {
+    ctes.push(
+      `p AS (SELECT trace_id, count(*) AS matched, arg_min(key, (start_unix_nano, span_id), ${first}) AS firsts
+        FROM m WHERE trace_id IN (SELECT trace_id FROM c) GROUP BY trace_id)`,
+    );
+  }
   if (first > 0) {
     // Roots and services only for the chosen traces: a second, narrow read of traces.parquet.
     ctes.push(
       `roots AS (SELECT * FROM (${summaryUnion(o.sources, 'trace_id, root_name, root_service, root_start, services')}) WHERE trace_id IN (SELECT trace_id FROM c))`,
     );
   }
+  const from = pickAfter ? 'p' : 'c';
   const extra =
     first > 0
-      ? `, c.matched, c.firsts, x.root_name, x.root_service, x.root_start::VARCHAR AS root_start,
+      ? `, ${from}.matched, ${from}.firsts, x.root_name, x.root_service, x.root_start::VARCHAR AS root_start,
       x.services, s.start_unix_nano::VARCHAR AS bst, s.end_unix_nano::VARCHAR AS ben`
       : '';
   return `WITH ${ctes.join(',\n')}
     SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
       s.span_count AS n${extra}
-    FROM c JOIN sums s USING (trace_id)${first > 0 ? ' JOIN roots x USING (trace_id, src)' : ''}`;
+    FROM c JOIN sums s USING (trace_id)${first > 0 ? ' JOIN roots x USING (trace_id, src)' : ''}${pickAfter ? ' JOIN p USING (trace_id)' : ''}`;
 }
 
 /**
