@@ -16,7 +16,7 @@ import type { SearchResult } from './search.js';
  * spans lie in an old block and in the newest one:
  * - `s1`: root at 150 s (block 1), its `Charge` at 455 s (block 4): newer than any other span,
  *   yet the trace started at 150 s.
- * - `s2`: root at 160 s (block 1), its `Charge` at 405 s (block 4).
+ * - `s2`: root at 160 s (block 1), its `Charge` at 405 s (block 4), with `user.id` u-4.
  * - `x`: root and `SELECT users` at 250 s (block 2), its `Charge` at 445 s (block 4): it has
  *   both names only across blocks.
  * And in the head (the WAL, not yet a block): `h` (root and an error `Charge` of payment at
@@ -126,7 +126,7 @@ function blockDefs(k: number): Def[] {
     atMs: atS * 1000,
     durMs: 1000,
   });
-  const charge = (trace: string, atS: number, id = '2'): Def => ({
+  const charge = (trace: string, atS: number, id = '2', attrs: KeyValue[] = []): Def => ({
     trace,
     id,
     parent: '1',
@@ -135,6 +135,7 @@ function blockDefs(k: number): Def[] {
     atMs: atS * 1000,
     durMs: 200,
     error: true,
+    attrs,
   });
   if (k === 1) defs.push(root('s1', 150), root('s2', 160));
   if (k === 2) {
@@ -148,7 +149,8 @@ function blockDefs(k: number): Def[] {
       durMs: 20,
     });
   }
-  if (k === 4) defs.push(charge('s1', 455), charge('s2', 405), charge('x', 445));
+  const user4 = [{ key: 'user.id', value: { type: 'string' as const, value: 'u-4' } }];
+  if (k === 4) defs.push(charge('s1', 455), charge('s2', 405, '2', user4), charge('x', 445));
   if (k === 5) defs.push(root('h', 470), charge('h', 470.1), charge('31', 480, '4'));
   return defs;
 }
@@ -170,6 +172,8 @@ const CASES: Array<[string, number, string]> = [
   // 31's Charge in the head is an error: 31 started at 310 s.
   ['{ status = error }', 8, 'h@470 44@440 42@420 40@400 34@340 32@320 31@310 30@300'],
   ['{ span.user.id = "u-4" }', 2, '43@430 40@400'],
+  ['{ span.user.id = "u-4" }', 3, '43@430 40@400 s2@160'],
+  ['{ span.user.id = "u-3" }', 2, '33@330 30@300'],
   ['{ span.user.id =~ "u-.*" }', 3, '43@430 40@400 33@330'],
   // x has both names only across blocks 2 and 4.
   ['{ name = "Charge" } && { name = "SELECT users" }', 4, '45@450 43@430 41@410 35@350'],
@@ -193,7 +197,25 @@ const CASES: Array<[string, number, string]> = [
 
 /** What the search reads: the number of blocks of each candidate statement, in order. */
 const PATHS: Array<[string, string, number, number[]]> = [
-  ['the newest block alone is read when it holds the page', '{ span.user.id = "u-4" }', 2, [1]],
+  [
+    'the newest block alone is read when it holds the page',
+    '{ resource.service.name = "frontend" } > { name = "Charge" }',
+    3,
+    [1],
+  ],
+  // s2's Charge (at 405 s, started at 160 s) is among the newest block's two newest u-4 spans.
+  [
+    'a span-attribute query reads a trace in older blocks whole, and looks further',
+    '{ span.user.id = "u-4" }',
+    2,
+    [1, 3, 5],
+  ],
+  [
+    'a span-attribute query proves its page from three blocks',
+    '{ span.user.id = "u-3" }',
+    2,
+    [1, 3],
+  ],
   // s1 (Charge at 455 s, started at 150 s) and x lead the newest block's payment traces.
   [
     'a trace newest in the newest block but older as a whole sends the search further',
@@ -266,15 +288,11 @@ describe('TraceQL search, first pages from the newest blocks', () => {
       candidateFiles.length = 0;
       const r = await storage.search(TENANT, { pipeline: parseSearchQuery(q), limit, spss: 3 });
       assert.deepEqual(candidateFiles, files);
-      // Inspected: the 3 head spans and those of the blocks read (18 in the newest, 82 in all).
+      // Inspected: the 3 head spans and those of the blocks read (18 in the newest, 50 in the
+      // newest three, 82 in all).
       const { totalBlocks, inspectedSpans } = r.metrics;
-      assert.deepEqual(
-        { totalBlocks, inspectedSpans },
-        {
-          totalBlocks: 5,
-          inspectedSpans: files.at(-1) === 1 ? 21 : 85,
-        },
-      );
+      const spans = { 1: 21, 3: 53, 5: 85 }[files.at(-1) as 1 | 3 | 5];
+      assert.deepEqual({ totalBlocks, inspectedSpans }, { totalBlocks: 5, inspectedSpans: spans });
     });
   }
 });

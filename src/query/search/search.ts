@@ -10,6 +10,7 @@ import type { Block, BlockStore, DuckDb, Row, SearchSource } from '../../blocks/
 import {
   candidateTracesSql,
   readSpanAttributes,
+  readsSpanAttributes,
   spansByRowSql,
   traceSpansSql,
   traceSummariesSql,
@@ -230,7 +231,7 @@ async function searchBlocks(
   const matches = evaluateAll(plan, head, req);
   if (plan.sqlDecides && req.spss > 0 && req.limit > FEW_TRACES) {
     for (const b of blocks) read.add(b);
-    matches.push(...(await decidedPage(db, blocks, plan, req, headIds)));
+    matches.push(...((await decidedPage(db, blocks, plan, req, headIds)) ?? []));
     return matches;
   }
   if (plan.candidatesGrow && req.limit <= FEW_TRACES && blocks.length >= MIN_BLOCKS_TO_STOP_EARLY) {
@@ -282,6 +283,17 @@ async function newestBlocksFirst(
     const endNs = BigInt(Math.max(...older.map((b) => b.meta.endUnixMs)) + 1) * 1_000_000n;
     const looked = order.slice(0, n);
     for (const b of looked) read.add(b);
+    if (plan.sqlDecides && req.spss > 0 && readsSpanAttributes(plan.compiled)) {
+      // One statement picks the traces and their first spans, and a second reads those spans:
+      // reading the traces by id would scan the span attributes again (measured: 30 ms less
+      // for a span-attribute filter over two blocks, 5–9 ms more for the others).
+      const found = (await decidedPage(db, order, plan, req, excluded, { from: n, endNs }))?.sort(
+        newestFirst,
+      );
+      const kept = found?.[req.limit - 1];
+      if (kept !== undefined && kept.trace.startNs > endNs) return found;
+      continue;
+    }
     const candidates = await findCandidates(db, looked, plan, req, excluded);
     // Started before the older blocks ended: more blocks are needed.
     const last = plan.sqlDecides ? candidates[req.limit - 1] : candidates[0];
@@ -352,7 +364,10 @@ async function judgeCandidates(
 
 /**
  * The newest `limit` matches when SQL decides: one statement picks the traces with their counts,
- * summaries and the keys of their first flagged spans; a second reads those spans by row.
+ * summaries and the keys of their first flagged spans; a second reads those spans by row. With
+ * `older`, the statement looks at the blocks before `older.from` only; the result is undefined
+ * when its `limit`-th trace did not start after the older blocks ended, and a trace that may have
+ * spans in them (bloom filter) is read whole from every block instead.
  */
 async function decidedPage(
   db: DuckDb,
@@ -360,15 +375,51 @@ async function decidedPage(
   plan: SearchPlan,
   req: SearchRequest,
   excluded: readonly string[],
-): Promise<Match[]> {
-  const rows = await candidateRows(db, blocks, plan, req, excluded, {
+  older?: OlderBlocks,
+): Promise<Match[] | undefined> {
+  const looked = older === undefined ? blocks : blocks.slice(0, older.from);
+  const rows = await candidateRows(db, looked, plan, req, excluded, {
     limit: req.limit,
     firstPerTrace: req.spss,
   });
+  const straddling = blocks.map((): string[] => []);
+  if (older !== undefined) {
+    const holders = new Map<string, { st: bigint; srcs: number[] }>();
+    for (const r of rows) {
+      const h = holders.get(r.t as string);
+      if (h === undefined)
+        holders.set(r.t as string, { st: BigInt(r.st as string), srcs: [Number(r.src)] });
+      else h.srcs.push(Number(r.src));
+    }
+    const starts = [...holders.values()]
+      .map((h) => h.st)
+      .sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+    const last = starts[req.limit - 1];
+    if (last === undefined || last <= older.endNs) return undefined;
+    // Bloom filters name the older blocks that may hold a trace; their summaries tell.
+    const maybe = blocks.slice(older.from).map((b) => ({
+      dir: b.dir,
+      traceIds: [...holders.keys()].filter((id) => b.mayContain(id)),
+    }));
+    const asked = maybe.filter((m) => m.traceIds.length > 0);
+    const found = asked.length > 0 ? await db.json(traceSummariesSql(asked)) : [];
+    for (const r of found) {
+      const traceId = r.t as string;
+      const i = older.from + maybe.indexOf(asked[Number(r.src)] as (typeof maybe)[number]);
+      const h = holders.get(traceId);
+      if (h === undefined) continue;
+      if (!straddling.some((ids) => ids.includes(traceId))) {
+        for (const src of h.srcs) straddling[src]?.push(traceId);
+      }
+      straddling[i]?.push(traceId);
+    }
+  }
+  const straddlers = new Set(straddling.flat());
   const accs = new Map<string, TraceAcc>();
-  const wanted = blocks.map((): number[] => []);
+  const wanted = looked.map((): number[] => []);
   for (const r of rows) {
     const traceId = r.t as string;
+    if (straddlers.has(traceId)) continue;
     const known = accs.has(traceId);
     addSummary(accs, { ...r, st: r.bst, en: r.ben });
     const acc = accs.get(traceId);
@@ -384,16 +435,16 @@ async function decidedPage(
       for (const key of firsts) wanted[Math.floor(key / 2 ** 32)]?.push(key % 2 ** 32);
     }
   }
-  const sources = blocks.map((b, i) => ({ dir: b.dir, rows: wanted[i] ?? [] }));
+  const sources = looked.map((b, i) => ({ dir: b.dir, rows: wanted[i] ?? [] }));
   if (sources.some((b) => b.rows.length > 0)) {
     const [spans, resources, scopes] = await Promise.all([
       db.json(spansByRowSql(sources)),
-      Promise.all(blocks.map((b) => b.resources(db))),
-      Promise.all(blocks.map((b) => b.scopes(db))),
+      Promise.all(looked.map((b) => b.resources(db))),
+      Promise.all(looked.map((b) => b.scopes(db))),
     ]);
     for (const r of spans) {
       const src = Number(r.src);
-      const block = blocks[src];
+      const block = looked[src];
       const acc = accs.get(r.t as string);
       const resourceMap = resources[src];
       const scopeMap = scopes[src];
@@ -401,6 +452,7 @@ async function decidedPage(
       acc.spans.push(thinSpan(acc.traceId, r, block, resourceMap, scopeMap));
     }
   }
+  if (straddlers.size > 0) await readTraces(db, blocks, plan, straddling, false, accs, req.spss);
   return decided(accs, req);
 }
 
