@@ -254,7 +254,7 @@ async function searchBlocks(
 const MIN_BLOCKS_TO_STOP_EARLY = 3;
 
 /**
- * A first page from the newest blocks alone, when the plan allows it (`SearchPlan.matchGrows`):
+ * A first page from the newest blocks alone, when the plan allows it (`SearchPlan.candidatesGrow`):
  * the candidates of the blocks that end last, read whole (their spans in older blocks too, found
  * by bloom filter), are the answer if the newest `limit` of them started after every older block
  * ended. A matching trace that started later lies wholly in the blocks looked at, so it is among
