@@ -280,6 +280,9 @@ describe('TraceQL search, first pages from the newest blocks', () => {
       assert.equal(render(page), expected);
       // The first page is the start of every match, and reports the same spans and counts.
       assert.deepEqual(page.traces, all.traces.slice(0, limit));
+      // Past 500 and up to 1000 traces asked for, the spans are picked after the choice.
+      const mid = await storage.search(TENANT, { pipeline, limit: 600, spss: 3 });
+      assert.deepEqual(mid.traces, all.traces);
     });
   }
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTraceQL, type FieldExpr } from '../../../traceql/index.js';
-import { compileFilter } from './search-sql.js';
+import { candidateTracesSql, compileFilter } from './search-sql.js';
 
 /** The body of the first `{…}` of a query. */
 function body(q: string): FieldExpr {
@@ -59,4 +59,33 @@ describe('compileFilter array alternatives', () => {
     const sql = compileFilter(body('{ resource.tags = "vip" }'), { spanArrayKeys: new Set() }).sql;
     assert.match(sql, /json_transform/);
   });
+});
+
+describe('candidateTracesSql picks first spans before or after choosing traces', () => {
+  const filters = [compileFilter(body('{ span.user.id = "u-1" }'))];
+  const sql = (limit: number, firstPerTrace?: number) =>
+    candidateTracesSql({
+      sources: [{ dir: '/b' }],
+      filters,
+      tracePredicate: 'any_0',
+      needsFlag: true,
+      limit,
+      firstPerTrace,
+    });
+  // [limit, spans per trace, flagged spans kept in memory, picked after the choice]
+  const cases: Array<[number, number | undefined, boolean, boolean]> = [
+    [20, 3, true, true],
+    [1000, 3, true, true],
+    [1001, 3, false, false],
+    [20, undefined, false, false],
+  ];
+  for (const [limit, first, kept, after] of cases) {
+    test(`limit ${limit}, spss ${String(first)}`, () => {
+      const text = sql(limit, first);
+      assert.deepEqual(
+        { kept: /\bm AS MATERIALIZED/.test(text), after: /\bp AS \(SELECT/.test(text) },
+        { kept, after },
+      );
+    });
+  }
 });
