@@ -136,8 +136,8 @@ function overlaps(startMs: number, endMs: number, req: SearchRequest): boolean {
 interface Candidate {
   traceId: string;
   startNs: bigint;
-  /** The blocks that hold it. */
-  blocks: number[];
+  /** The blocks that hold it, with its rows there. */
+  parts: { block: number; firstRow: number; rows: number }[];
   spans: number;
 }
 
@@ -345,17 +345,21 @@ async function judgeCandidates(
     count *= 2;
     const accs = new Map<string, TraceAcc>();
     const routed = blocks.map((): string[] => []);
+    const known = blocks.map((): [number, number][] => []);
     for (const c of batch) {
-      for (const b of c.blocks) routed[b]?.push(c.traceId);
+      for (const p of c.parts) {
+        routed[p.block]?.push(c.traceId);
+        known[p.block]?.push([p.firstRow, p.rows]);
+      }
       for (let i = older?.from ?? blocks.length; i < blocks.length; i++) {
         if (blocks[i]?.mayContain(c.traceId)) routed[i]?.push(c.traceId);
       }
     }
     if (plan.sqlDecides) {
-      await readTraces(db, blocks, plan, routed, false, accs, req.spss);
+      await readTraces(db, blocks, plan, routed, false, accs, req.spss, known);
       matches.push(...decided(accs, req));
     } else {
-      await readTraces(db, blocks, plan, routed, plan.needsAllSpans, accs);
+      await readTraces(db, blocks, plan, routed, plan.needsAllSpans, accs, undefined, known);
       matches.push(...evaluateAll(plan, accs, req));
     }
   }
@@ -507,11 +511,11 @@ async function findCandidates(
     const traceId = r.t as string;
     let c = byId.get(traceId);
     if (c === undefined) {
-      c = { traceId, startNs: BigInt(r.st as string), blocks: [], spans: 0 };
+      c = { traceId, startNs: BigInt(r.st as string), parts: [], spans: 0 };
       byId.set(traceId, c);
     }
     const rowCount = Number(r.n);
-    c.blocks.push(Number(r.src));
+    c.parts.push({ block: Number(r.src), firstRow: Number(r.r), rows: rowCount });
     c.spans += rowCount;
   }
   return [...byId.values()].sort((a, b) => byNewest(a.startNs, a.traceId, b.startNs, b.traceId));
@@ -521,7 +525,9 @@ async function findCandidates(
  * Reads traces from the blocks into `traces`: their summaries (time range, root, services) and
  * their spans with filter flags: flagged ones, or all with `allSpans`, or with `firstPerTrace`
  * the first flagged ones and the count of all (SQL decides). `routed[i]` are the trace ids to read
- * from block i (a bloom filter's guess will do: the summaries tell which blocks hold them).
+ * from block i (a bloom filter's guess will do: the summaries tell which blocks hold them);
+ * `known[i]`, when not empty, their rows there, which lets their spans be read beside the
+ * summaries rather than after them.
  */
 async function readTraces(
   db: DuckDb,
@@ -531,37 +537,60 @@ async function readTraces(
   allSpans: boolean,
   traces: Map<string, TraceAcc>,
   firstPerTrace?: number,
+  known?: readonly (readonly [number, number][])[],
 ): Promise<void> {
   const first = firstPerTrace !== undefined && firstPerTrace > 0 ? firstPerTrace : undefined;
   const asked = blocks.flatMap((block, i) => {
     const ids = routed[i] ?? [];
-    return ids.length > 0 ? [{ block, source: { dir: block.dir, traceIds: ids } }] : [];
+    return ids.length > 0 ? [{ block, i, source: { dir: block.dir, traceIds: ids } }] : [];
   });
   if (asked.length === 0) return;
-  // Summaries first: they give each trace's rows in each block (which prune the reads below)
-  // and the blocks that do not hold it after all.
-  const summaries = await db.json(traceSummariesSql(asked.map((a) => a.source)));
+  type Held = { block: Block; source: SearchSource; spans: number };
+  const hold = (a: (typeof asked)[number], rows: [number, number][]): Held => ({
+    block: a.block,
+    source: { ...a.source, rows },
+    spans: rows.reduce((n, [, count]) => n + count, 0),
+  });
+  // Few spans are read in one statement; more a block at a time, as statements over many blocks
+  // at once can pass DuckDB's memory limit.
+  const readSpans = (held: Held[]) => {
+    const together = held.reduce((n, h) => n + h.spans, 0) <= ONE_STATEMENT_SPANS;
+    return Promise.all(
+      (together ? [held] : held.map((h) => [h]))
+        .filter((group) => group.length > 0)
+        .map(async (group) => {
+          const sources = group.map((h) => h.source);
+          const [spans, resources, scopes] = await Promise.all([
+            db.json(
+              traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first }),
+            ),
+            Promise.all(group.map((h) => h.block.resources(db))),
+            Promise.all(group.map((h) => h.block.scopes(db))),
+          ]);
+          return { group, spans, resources, scopes };
+        }),
+    );
+  };
+  const early = asked.flatMap((a) => {
+    const rows = known?.[a.i] ?? [];
+    return rows.length > 0 ? [hold(a, [...rows])] : [];
+  });
+  // Summaries: the traces' times, roots and services, and the rows of the blocks not known,
+  // whose spans are read after them (a block a bloom filter named in vain holds none).
+  const [summaries, earlySpans] = await Promise.all([
+    db.json(traceSummariesSql(asked.map((a) => a.source))),
+    readSpans(early),
+  ]);
   const found = asked.map((): [number, number][] => []);
   for (const r of summaries) {
     addSummary(traces, r);
     found[Number(r.src)]?.push([Number(r.r), Number(r.n)]);
   }
-  const held = asked.flatMap((a, i) => {
-    const rows = found[i] ?? [];
-    const spans = rows.reduce((n, [, count]) => n + count, 0);
-    return rows.length > 0 ? [{ block: a.block, source: { ...a.source, rows }, spans }] : [];
+  const late = asked.flatMap((a, k) => {
+    const rows = found[k] ?? [];
+    return (known?.[a.i]?.length ?? 0) === 0 && rows.length > 0 ? [hold(a, rows)] : [];
   });
-  // Few spans are read in one statement; more a block at a time, as statements over many blocks
-  // at once can pass DuckDB's memory limit.
-  const together = held.reduce((n, h) => n + h.spans, 0) <= ONE_STATEMENT_SPANS;
-  for (const group of together ? [held] : held.map((h) => [h])) {
-    if (group.length === 0) continue;
-    const sources: SearchSource[] = group.map((h) => h.source);
-    const [spans, resources, scopes] = await Promise.all([
-      db.json(traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first })),
-      Promise.all(group.map((h) => h.block.resources(db))),
-      Promise.all(group.map((h) => h.block.scopes(db))),
-    ]);
+  for (const { group, spans, resources, scopes } of [...earlySpans, ...(await readSpans(late))]) {
     const counted = new Set<TraceAcc>();
     for (const r of spans) {
       const acc = traces.get(r.t as string);
