@@ -19,6 +19,23 @@ export interface EvalSpan {
   childCount: number;
 }
 
+/** A span not yet placed in its tree (nested-set numbers 0 until `numberTree`). */
+export function evalSpan(
+  line: StoredSpan,
+  resource: StoredResource | undefined,
+  scope: StoredScope | undefined,
+): EvalSpan {
+  return {
+    line,
+    resource,
+    scope,
+    nestedSetLeft: 0,
+    nestedSetRight: 0,
+    nestedSetParent: 0,
+    childCount: 0,
+  };
+}
+
 /** The trace-level intrinsics (`trace:*`). */
 export interface EvalTrace {
   /** 32 lowercase hex characters. */

@@ -19,7 +19,7 @@ import type { Pipeline, SpansetFilter } from '../../traceql/index.js';
 import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import type { Wal } from '../../wal/index.js';
 import { fieldValue, spanMatches, toAnyValue, type TqlValue } from './field-eval.js';
-import { serviceOf, type EvalSpan, type EvalTrace } from './model.js';
+import { evalSpan, serviceOf, type EvalSpan, type EvalTrace } from './model.js';
 import { evaluatePipeline, type Spanset } from './pipeline.js';
 import { planSearch, type SearchPlan } from './plan.js';
 import { byStart, numberTree } from './tree.js';
@@ -637,13 +637,7 @@ function thinSpan(
     sm: r.sm as string,
   };
   return {
-    line,
-    resource: resources.get(line.r),
-    scope: scopes.get(line.c),
-    nestedSetLeft: 0,
-    nestedSetRight: 0,
-    nestedSetParent: 0,
-    childCount: 0,
+    ...evalSpan(line, resources.get(line.r), scopes.get(line.c)),
     flags: Number(r.flags),
     rich: false,
     block,
@@ -720,13 +714,7 @@ function addRichSpan(
   noteService(acc, service, 1, line.sc === 2 ? 1 : 0);
   if (!line.p) noteRoot(acc, line.n, service, st);
   acc.spans.push({
-    line,
-    resource,
-    scope,
-    nestedSetLeft: 0,
-    nestedSetRight: 0,
-    nestedSetParent: 0,
-    childCount: 0,
+    ...evalSpan(line, resource, scope),
     flags: 0,
     rich: true,
     block: undefined,
@@ -741,8 +729,8 @@ function needsRich(plan: SearchPlan, s: FoundSpan): boolean {
   return plan.compiled.some((c, i) => !c.exact && (s.flags & (2 ** i)) !== 0);
 }
 
-/** Reads spans whole (attributes, events, links) from their blocks. */
-async function loadRich(db: DuckDb, spans: readonly FoundSpan[]): Promise<void> {
+/** The spans not yet read whole, by the block they come from. */
+function thinByBlock(spans: readonly FoundSpan[]): Map<Block, FoundSpan[]> {
   const byBlock = new Map<Block, FoundSpan[]>();
   for (const s of spans) {
     if (s.rich || s.block === undefined) continue;
@@ -750,6 +738,12 @@ async function loadRich(db: DuckDb, spans: readonly FoundSpan[]): Promise<void> 
     if (list === undefined) byBlock.set(s.block, [s]);
     else list.push(s);
   }
+  return byBlock;
+}
+
+/** Reads spans whole (attributes, events, links) from their blocks. */
+async function loadRich(db: DuckDb, spans: readonly FoundSpan[]): Promise<void> {
+  const byBlock = thinByBlock(spans);
   await Promise.all(
     [...byBlock].map(async ([block, list]) => {
       const lines = await block.readRows(
@@ -846,13 +840,7 @@ async function loadOutputSpans(
     m.spansets.flatMap((ss) => (spss > 0 ? ss.spans.slice(0, spss) : ss.spans) as FoundSpan[]),
   );
   if (whole) return loadRich(db, spans);
-  const byBlock = new Map<Block, FoundSpan[]>();
-  for (const s of spans) {
-    if (s.rich || s.block === undefined) continue;
-    const list = byBlock.get(s.block);
-    if (list === undefined) byBlock.set(s.block, [s]);
-    else list.push(s);
-  }
+  const byBlock = thinByBlock(spans);
   const parts = [...byBlock].map(([block, list]) => ({
     block,
     list,

@@ -4,9 +4,9 @@
  * assembled from the head's spans (trace-level and tree intrinsics need it).
  */
 import type { FieldExpr } from '../../traceql/index.js';
-import type { StoredResource, StoredScope, StoredSpan, Wal } from '../../wal/index.js';
+import type { Wal } from '../../wal/index.js';
 import { spanMatches } from '../search/field-eval.js';
-import { serviceOf, type EvalSpan, type EvalTrace } from '../search/model.js';
+import { evalSpan, serviceOf, type EvalSpan, type EvalTrace } from '../search/model.js';
 import { numberTree } from '../search/tree.js';
 
 export interface TimeRange {
@@ -34,22 +34,6 @@ export interface HeadScan {
   traces: Map<string, HeadTrace>;
   /** Bytes of the segments read. */
   bytes: number;
-}
-
-function evalSpan(
-  line: StoredSpan,
-  resource: StoredResource | undefined,
-  scope: StoredScope | undefined,
-): EvalSpan {
-  return {
-    line,
-    resource,
-    scope,
-    nestedSetLeft: 0,
-    nestedSetRight: 0,
-    nestedSetParent: 0,
-    childCount: 0,
-  };
 }
 
 /** The trace-level fields of a head trace (its root: the earliest span without a parent). */
