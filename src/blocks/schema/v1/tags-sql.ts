@@ -65,13 +65,14 @@ const listAttrs = (column: 'events' | 'links'): string =>
 /**
  * The CTEs a filtered statement needs: `sp` (one row per span, keyed as in `filterSourceCtes`),
  * the tables the filter mentions, and `m`, the spans matching it. `extra` names tables the
- * statement reads besides the filter's.
+ * statement reads besides the filter's. Without a filter, nothing.
  */
 function matchedCtes(
   sources: readonly TagSqlSource[],
-  filter: string,
+  filter: string | undefined,
   extra: readonly string[],
 ): string {
+  if (filter === undefined) return '';
   const uses = (table: string): boolean => filter.includes(table) || extra.includes(table);
   const ctes = filterSourceCtes(sources, uses);
   ctes.push(`m AS (SELECT * FROM sp s WHERE coalesce(${filter}, false))`);
@@ -120,15 +121,8 @@ export function tagNamesSql(o: TagNamesSqlOptions): string {
   if (o.sources.length === 0 || o.scopes.length === 0) throw new Error('nothing to read');
   const filtered = o.filter !== undefined;
   const parts = o.scopes.map((scope) => namesPart(scope, o.sources, filtered));
-  const head =
-    o.filter === undefined
-      ? ''
-      : matchedCtes(
-          o.sources,
-          o.filter,
-          o.scopes.map((sc) => NAME_TABLES[sc]),
-        );
-  return `${head}${parts.join('\nUNION ALL ')}`;
+  const tables = o.scopes.map((sc) => NAME_TABLES[sc]);
+  return `${matchedCtes(o.sources, o.filter, tables)}${parts.join('\nUNION ALL ')}`;
 }
 
 /** One scope's rows `(t, s, i, d, b)` of the attribute `key`. */
@@ -227,20 +221,11 @@ export function tagValuesSql(o: TagValuesSqlOptions): string {
   if (t.kind === 'intrinsic') {
     const body = intrinsicPart(t.column, o.sources, filtered);
     const extra = INTRINSIC_TABLES[t.column];
-    const head =
-      o.filter === undefined ? '' : matchedCtes(o.sources, o.filter, extra ? [extra] : []);
-    return head + body;
+    return matchedCtes(o.sources, o.filter, extra ? [extra] : []) + body;
   }
   if (t.scopes.length === 0) throw new Error('no attribute scope');
   const parts = t.scopes.map((scope) => valuesPart(scope, t.name, o.sources, filtered));
-  const head =
-    o.filter === undefined
-      ? ''
-      : matchedCtes(
-          o.sources,
-          o.filter,
-          t.scopes.map((sc) => NAME_TABLES[sc]),
-        );
   // UNION (not ALL): the same value in span and resource attributes comes back once.
-  return `${head}${parts.join('\nUNION ')}`;
+  const tables = t.scopes.map((sc) => NAME_TABLES[sc]);
+  return `${matchedCtes(o.sources, o.filter, tables)}${parts.join('\nUNION ')}`;
 }
