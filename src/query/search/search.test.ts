@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
-import { searchFixture, TRACE_IDS } from '../../../test/fixtures/search-traces.js';
+import { fixtureLayouts, TRACE_IDS } from '../../../test/fixtures/search-traces.js';
 import { openTestStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import type { SearchResult } from './search.js';
@@ -154,52 +154,7 @@ async function runAll(storage: Storage): Promise<Map<string, string>> {
   return out;
 }
 
-interface Mode {
-  name: string;
-  /** Loads the fixture into a fresh storage. */
-  load: (storage: Storage) => Promise<void>;
-}
-
-const MODES: Mode[] = [
-  { name: 'in the head', load: (st) => st.push(TENANT, searchFixture()) },
-  {
-    name: 'in one block',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture());
-      await st.flush();
-    },
-  },
-  {
-    name: 'split over two blocks',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture('first'));
-      await st.flush();
-      await st.push(TENANT, searchFixture('second'));
-      await st.flush();
-    },
-  },
-  {
-    name: 'split over a block and the head',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture('first'));
-      await st.flush();
-      await st.push(TENANT, searchFixture('second'));
-    },
-  },
-  {
-    name: 'compacted',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture('first'));
-      await st.flush();
-      await st.push(TENANT, searchFixture('second'));
-      await st.flush();
-      await st.compactor.runCycle();
-      assert.equal(st.store.blocks(TENANT).length, 1);
-    },
-  },
-];
-
-for (const mode of MODES) {
+for (const mode of fixtureLayouts()) {
   describe(`TraceQL search, data ${mode.name}`, () => {
     let storage: Storage;
     let cleanup: () => Promise<void>;
@@ -208,7 +163,7 @@ for (const mode of MODES) {
       const tmp = await tempDir();
       cleanup = tmp.cleanup;
       storage = await openTestStorage(tmp.dir);
-      await mode.load(storage);
+      await mode.load(storage, TENANT);
       results = await runAll(storage);
     });
     after(async () => {

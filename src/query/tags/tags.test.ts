@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../app/storage.js';
-import { searchFixture, T0 } from '../../../test/fixtures/search-traces.js';
+import { fixtureLayouts, searchFixture, T0 } from '../../../test/fixtures/search-traces.js';
 import { tagExtrasBatch } from '../../../test/fixtures/tag-traces.js';
 import { openTestStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
@@ -132,6 +132,24 @@ const NAME_CASES: Array<[string, TagNamesOptions, Names]> = [
   ['time range over the data', { startMs: T0_MS, endMs: T0_MS + 60_000 }, EVERYTHING],
 ];
 
+/** Every span name and every service of the fixture, as values. */
+const ALL_NAMES = [
+  'string Charge',
+  'string GET /',
+  'string GET /cart',
+  'string POST /checkout',
+  'string PUT /stock',
+  'string SELECT users',
+  'string render',
+];
+const ALL_SERVICES = [
+  'string checkout',
+  'string db',
+  'string frontend',
+  'string inventory',
+  'string payment',
+];
+
 /** Tag → options → values as `type value`. */
 const VALUE_CASES: Array<[string, TagSearchOptions, string[]]> = [
   // attributes, typed as stored
@@ -155,48 +173,16 @@ const VALUE_CASES: Array<[string, TagSearchOptions, string[]]> = [
   ['span.empty', {}, ['string ']],
   ['span."a/b c"', {}, ['string slashed']],
   ['span.nope', {}, []],
-  [
-    'resource.service.name',
-    {},
-    ['string checkout', 'string db', 'string frontend', 'string inventory', 'string payment'],
-  ],
-  [
-    '.service.name',
-    {},
-    ['string checkout', 'string db', 'string frontend', 'string inventory', 'string payment'],
-  ],
+  ['resource.service.name', {}, ALL_SERVICES],
+  ['.service.name', {}, ALL_SERVICES],
   ['.deployment.environment', {}, ['string canary', 'string prod']],
   ['event.exception.message', {}, ['string boom']],
   ['event.attempt', {}, ['int 2']],
   ['link.relation', {}, ['string child-of', 'string follows']],
   ['parent.span.http.method', {}, []],
   // intrinsics
-  [
-    'name',
-    {},
-    [
-      'string Charge',
-      'string GET /',
-      'string GET /cart',
-      'string POST /checkout',
-      'string PUT /stock',
-      'string SELECT users',
-      'string render',
-    ],
-  ],
-  [
-    'span:name',
-    {},
-    [
-      'string Charge',
-      'string GET /',
-      'string GET /cart',
-      'string POST /checkout',
-      'string PUT /stock',
-      'string SELECT users',
-      'string render',
-    ],
-  ],
+  ['name', {}, ALL_NAMES],
+  ['span:name', {}, ALL_NAMES],
   ['statusMessage', {}, ['string card declined']],
   ['rootServiceName', {}, ['string checkout', 'string frontend', 'string inventory']],
   ['trace:rootService', {}, ['string checkout', 'string frontend', 'string inventory']],
@@ -269,86 +255,16 @@ const VALUE_CASES: Array<[string, TagSearchOptions, string[]]> = [
   ['instrumentation:name', { q: '{ span.http.method = "PUT" }' }, ['string io.vivace.extra']],
   ['event:name', { q: '{ resource.service.name = "checkout" }' }, ['string exception']],
   ['name', { q: '{ name = "nope" }' }, []],
-  [
-    'name',
-    { q: 'not { traceql' },
-    [
-      'string Charge',
-      'string GET /',
-      'string GET /cart',
-      'string POST /checkout',
-      'string PUT /stock',
-      'string SELECT users',
-      'string render',
-    ],
-  ],
-  [
-    'name',
-    { q: '{ name = }' },
-    [
-      'string Charge',
-      'string GET /',
-      'string GET /cart',
-      'string POST /checkout',
-      'string PUT /stock',
-      'string SELECT users',
-      'string render',
-    ],
-  ],
+  ['name', { q: 'not { traceql' }, ALL_NAMES],
+  ['name', { q: '{ name = }' }, ALL_NAMES],
   // time range
   ['name', { startMs: T0_MS - 10_000, endMs: T0_MS - 5_000 }, []],
-  [
-    'resource.service.name',
-    { startMs: T0_MS, endMs: T0_MS + 60_000 },
-    ['string checkout', 'string db', 'string frontend', 'string inventory', 'string payment'],
-  ],
-];
-
-interface Mode {
-  name: string;
-  load: (storage: Storage) => Promise<void>;
-}
-
-const MODES: Mode[] = [
-  {
-    name: 'in the head',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture());
-      await st.push(TENANT, tagExtrasBatch());
-    },
-  },
-  {
-    name: 'in one block',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture());
-      await st.push(TENANT, tagExtrasBatch());
-      await st.flush();
-    },
-  },
-  {
-    name: 'split over two blocks',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture('first'));
-      await st.flush();
-      await st.push(TENANT, searchFixture('second'));
-      await st.push(TENANT, tagExtrasBatch());
-      await st.flush();
-    },
-  },
-  {
-    name: 'split over a block and the head',
-    load: async (st) => {
-      await st.push(TENANT, searchFixture('first'));
-      await st.push(TENANT, tagExtrasBatch());
-      await st.flush();
-      await st.push(TENANT, searchFixture('second'));
-    },
-  },
+  ['resource.service.name', { startMs: T0_MS, endMs: T0_MS + 60_000 }, ALL_SERVICES],
 ];
 
 const label = (o: object): string => (Object.keys(o).length === 0 ? '' : ` ${JSON.stringify(o)}`);
 
-for (const mode of MODES) {
+for (const mode of fixtureLayouts([tagExtrasBatch()])) {
   describe(`tag search, data ${mode.name}`, () => {
     let storage: Storage;
     let cleanup: () => Promise<void>;
@@ -356,7 +272,7 @@ for (const mode of MODES) {
       const tmp = await tempDir();
       cleanup = tmp.cleanup;
       storage = await openTestStorage(tmp.dir);
-      await mode.load(storage);
+      await mode.load(storage, TENANT);
     });
     after(async () => {
       await storage.close();
