@@ -139,32 +139,42 @@ const SCOPE_ORDER: readonly TagScope[] = [
   'instrumentation',
 ];
 
-function headNames(scan: HeadScan, scope: TagAttributeScope, out: Set<string>): void {
-  const keys = (attrs: readonly StoredAttr[] | null | undefined): void => {
-    for (const a of attrs ?? []) out.add(a.k ?? '');
-  };
-  const resources = new Set<unknown>();
-  for (const s of scan.spans) {
+type AttrList = readonly StoredAttr[] | null | undefined;
+
+/** Calls `visit` with each attribute list of `scope` in head spans (each resource or scope once). */
+function eachAttrList(
+  spans: readonly EvalSpan[],
+  scope: TagAttributeScope,
+  visit: (attrs: AttrList) => void,
+): void {
+  const seen = new Set<unknown>();
+  for (const s of spans) {
     switch (scope) {
       case 'span':
-        keys(s.line.a);
+        visit(s.line.a);
         break;
       case 'resource':
-        if (!resources.has(s.resource)) keys(s.resource?.a);
-        resources.add(s.resource);
+        if (!seen.has(s.resource)) visit(s.resource?.a);
+        seen.add(s.resource);
         break;
       case 'instrumentation':
-        if (!resources.has(s.scope)) keys(s.scope?.a);
-        resources.add(s.scope);
+        if (!seen.has(s.scope)) visit(s.scope?.a);
+        seen.add(s.scope);
         break;
       case 'event':
-        for (const e of s.line.e ?? []) keys(e.a);
+        for (const e of s.line.e ?? []) visit(e.a);
         break;
       case 'link':
-        for (const l of s.line.l ?? []) keys(l.a);
+        for (const l of s.line.l ?? []) visit(l.a);
         break;
     }
   }
+}
+
+function headNames(scan: HeadScan, scope: TagAttributeScope, out: Set<string>): void {
+  eachAttrList(scan.spans, scope, (attrs) => {
+    for (const a of attrs ?? []) out.add(a.k ?? '');
+  });
 }
 
 /** Distinct attribute keys per scope, and the intrinsic list, as Tempo's v2 tags endpoint. */
@@ -244,32 +254,10 @@ function headAttributeValues(
   name: string,
   out: TagValueSet,
 ): void {
-  const add = (attrs: readonly StoredAttr[] | null | undefined): void => {
-    for (const a of attrs ?? []) if (a.k === name) out.addAttr(a);
-  };
   for (const scope of scopes) {
-    const seen = new Set<unknown>();
-    for (const s of spans) {
-      switch (scope) {
-        case 'span':
-          add(s.line.a);
-          break;
-        case 'resource':
-          if (!seen.has(s.resource)) add(s.resource?.a);
-          seen.add(s.resource);
-          break;
-        case 'instrumentation':
-          if (!seen.has(s.scope)) add(s.scope?.a);
-          seen.add(s.scope);
-          break;
-        case 'event':
-          for (const e of s.line.e ?? []) add(e.a);
-          break;
-        case 'link':
-          for (const l of s.line.l ?? []) add(l.a);
-          break;
-      }
-    }
+    eachAttrList(spans, scope, (attrs) => {
+      for (const a of attrs ?? []) if (a.k === name) out.addAttr(a);
+    });
   }
 }
 
