@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
-import type { KeyValue, Span, SpanBatch } from '../../model/index.js';
+import { VivaceError, type KeyValue, type Span, type SpanBatch } from '../../model/index.js';
 import { T0 } from '../../../test/fixtures/search-traces.js';
 import { openTestStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
@@ -250,6 +250,8 @@ describe('TraceQL search, first pages from the newest blocks', () => {
   let cleanup: () => Promise<void>;
   /** Blocks named by each candidate statement, in order. */
   const candidateFiles: number[] = [];
+  /** Candidate statements that keep the flagged spans fail as DuckDB does out of memory. */
+  let refuseKept = false;
   before(async () => {
     const tmp = await tempDir();
     cleanup = tmp.cleanup;
@@ -264,6 +266,8 @@ describe('TraceQL search, first pages from the newest blocks', () => {
     storage.db.json = (sql: string) => {
       if (sql.includes('tr AS (SELECT t.trace_id'))
         candidateFiles.push(new Set(sql.match(/[^/']+\/traces\.parquet/g)).size);
+      if (refuseKept && sql.includes('fs AS (SELECT fk.trace_id'))
+        return Promise.reject(new VivaceError('overloaded', 'the query needed more than 1MB'));
       return json(sql);
     };
   });
@@ -283,6 +287,16 @@ describe('TraceQL search, first pages from the newest blocks', () => {
       // Past 500 and up to 1000 traces asked for, the spans are picked after the choice.
       const mid = await storage.search(TENANT, { pipeline, limit: 600, spss: 3 });
       assert.deepEqual(mid.traces, all.traces);
+      // Without the memory to keep the flagged spans, their keys are kept and the spans read by row.
+      refuseKept = true;
+      try {
+        const lean = await storage.search(TENANT, { pipeline, limit: 100_000, spss: 3 });
+        assert.deepEqual(lean.traces, all.traces);
+        const leanPage = await storage.search(TENANT, { pipeline, limit, spss: 3 });
+        assert.deepEqual(leanPage.traces, page.traces);
+      } finally {
+        refuseKept = false;
+      }
     });
   }
 

@@ -18,6 +18,7 @@ import {
 import type { Pipeline, SpansetFilter } from '../../traceql/index.js';
 import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import type { Wal } from '../../wal/index.js';
+import { VivaceError } from '../../model/index.js';
 import { fieldValue, spanMatches, toAnyValue, type TqlValue } from './field-eval.js';
 import { serviceOf, type EvalSpan, type EvalTrace } from './model.js';
 import { evaluatePipeline, type Spanset } from './pipeline.js';
@@ -382,9 +383,12 @@ async function decidedPage(
   older?: OlderBlocks,
 ): Promise<Match[] | undefined> {
   const looked = older === undefined ? blocks : blocks.slice(0, older.from);
-  const rows = await candidateRows(db, looked, plan, req, excluded, {
-    limit: req.limit,
-    firstPerTrace: req.spss,
+  const page = { limit: req.limit, firstPerTrace: req.spss };
+  // Keeping the flagged spans in memory saves reading the first ones again, unless they are too
+  // many: then only their keys are kept, and the spans read by row.
+  const rows = await candidateRows(db, looked, plan, req, excluded, page).catch((err: unknown) => {
+    if (!(err instanceof VivaceError && err.code === 'overloaded')) throw err;
+    return candidateRows(db, looked, plan, req, excluded, { ...page, keepSpans: false });
   });
   const straddling = blocks.map((): string[] => []);
   if (older !== undefined) {
@@ -419,6 +423,10 @@ async function decidedPage(
     }
   }
   const straddlers = new Set(straddling.flat());
+  const [resources, scopes] = await Promise.all([
+    Promise.all(looked.map((b) => b.resources(db))),
+    Promise.all(looked.map((b) => b.scopes(db))),
+  ]);
   const accs = new Map<string, TraceAcc>();
   const wanted = looked.map((): number[] => []);
   for (const r of rows) {
@@ -429,31 +437,24 @@ async function decidedPage(
     const acc = accs.get(traceId);
     if (acc === undefined) continue;
     acc.matched = Number(r.matched);
-    const firsts = r.firsts as number[] | null;
+    const firsts = r.firsts as (Row | number)[] | null;
     if (firsts === null) {
       // Every span is flagged: the trace's first spans in a block are its first rows there.
       const first = Number(r.r);
       const count = Math.min(req.spss, Number(r.n));
       for (let i = 0; i < count; i++) wanted[Number(r.src)]?.push(first + i);
     } else if (!known) {
-      for (const key of firsts) wanted[Math.floor(key / 2 ** 32)]?.push(key % 2 ** 32);
+      for (const f of firsts) {
+        if (typeof f !== 'number') addThinSpan(acc, f, looked, resources, scopes);
+        else wanted[Math.floor(f / 2 ** 32)]?.push(f % 2 ** 32);
+      }
     }
   }
   const sources = looked.map((b, i) => ({ dir: b.dir, rows: wanted[i] ?? [] }));
   if (sources.some((b) => b.rows.length > 0)) {
-    const [spans, resources, scopes] = await Promise.all([
-      db.json(spansByRowSql(sources)),
-      Promise.all(looked.map((b) => b.resources(db))),
-      Promise.all(looked.map((b) => b.scopes(db))),
-    ]);
-    for (const r of spans) {
-      const src = Number(r.src);
-      const block = looked[src];
+    for (const r of await db.json(spansByRowSql(sources))) {
       const acc = accs.get(r.t as string);
-      const resourceMap = resources[src];
-      const scopeMap = scopes[src];
-      if (!block || !acc || !resourceMap || !scopeMap) continue;
-      acc.spans.push(thinSpan(acc.traceId, r, block, resourceMap, scopeMap));
+      if (acc !== undefined) addThinSpan(acc, r, looked, resources, scopes);
     }
   }
   if (straddlers.size > 0) await readTraces(db, blocks, plan, straddling, false, accs, req.spss);
@@ -479,7 +480,7 @@ function candidateRows(
   plan: SearchPlan,
   req: SearchRequest,
   excluded: readonly string[],
-  page: { limit?: number; firstPerTrace?: number },
+  page: { limit?: number; firstPerTrace?: number; keepSpans?: boolean },
 ): Promise<Row[]> {
   return db.json(
     candidateTracesSql({
@@ -613,6 +614,22 @@ async function readTraces(
       [...traces.values()].flatMap((acc) => acc.spans.filter((s) => needsRich(plan, s))),
     );
   }
+}
+
+/** Adds a span row of block `looked[r.src]` to its trace. */
+function addThinSpan(
+  acc: TraceAcc,
+  r: Row,
+  looked: readonly Block[],
+  resources: readonly Map<string, StoredResource>[],
+  scopes: readonly Map<string, StoredScope>[],
+): void {
+  const src = Number(r.src);
+  const block = looked[src];
+  const resourceMap = resources[src];
+  const scopeMap = scopes[src];
+  if (!block || !resourceMap || !scopeMap) return;
+  acc.spans.push(thinSpan(acc.traceId, r, block, resourceMap, scopeMap));
 }
 
 /** A span row of `traceSpansSql` as a found span, not yet read whole. */

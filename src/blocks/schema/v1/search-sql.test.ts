@@ -72,11 +72,12 @@ describe('candidateTracesSql picks first spans before or after choosing traces',
       limit,
       firstPerTrace,
     });
-  // [limit, spans per trace, flagged spans kept in memory, picked after the choice]
+  // [limit, spans per trace, flagged spans kept in memory, picked after the choice]: the first
+  // spans of a page always come from the flagged spans kept in memory.
   const cases: Array<[number, number | undefined, boolean, boolean]> = [
     [20, 3, true, true],
     [1000, 3, true, true],
-    [1001, 3, false, false],
+    [1001, 3, true, false],
     [20, undefined, false, false],
   ];
   for (const [limit, first, kept, after] of cases) {

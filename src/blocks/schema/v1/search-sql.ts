@@ -418,6 +418,11 @@ const SPAN_FIELDS: readonly (readonly [string, string])[] = [
   ['flags', 's.flags'],
 ];
 
+/** The columns of `sp` that `SPAN_FIELDS` reads, besides the flags. */
+const KEPT_SPAN_COLUMNS =
+  's.src, s.row, s.key, s.span_id, s.parent_span_id, s.resource_id, s.scope_id, s.name, s.kind, ' +
+  's.start_unix_nano, s.duration_nano, s.status_code, s.status_message';
+
 const SPAN_COLUMNS = SPAN_FIELDS.map(([name, expr]) => `${expr} AS ${name}`).join(', ');
 const SPAN_STRUCT = `{${SPAN_FIELDS.map(([name, expr]) => `'${name}': ${expr}`).join(', ')}}`;
 
@@ -561,12 +566,18 @@ export interface CandidateSqlOptions {
   limit?: number;
   /**
    * Also what a page needs when the flags decide the query (`SearchPlan.sqlDecides`): per trace
-   * `matched` (its flagged spans; all its spans when a filter is a plain `true`) and `firsts`, the
-   * keys (`src << 32 | row`) of its first `firstPerTrace` flagged spans in trace order (null when
-   * every span is flagged: they are then a block's first rows of the trace), and per block the
-   * trace's root and services from `traces.parquet`.
+   * `matched` (its flagged spans; all its spans when a filter is a plain `true`) and `firsts`, its
+   * first `firstPerTrace` flagged spans in trace order as `SPAN_FIELDS` objects, in no order (null
+   * when every span is flagged: they are then a block's first rows of the trace), and per block
+   * the trace's root and services from `traces.parquet`.
    */
   firstPerTrace?: number;
+  /**
+   * With `firstPerTrace`, whether `firsts` are the spans themselves, taken from the flagged spans
+   * kept in memory (default), or their keys (`src << 32 | row`) to read afterwards, which holds
+   * far less memory when filters flag many spans.
+   */
+  keepSpans?: boolean;
 }
 
 /**
@@ -629,11 +640,18 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
       picked = ', matched, firsts';
     }
   }
+  // The first flagged spans are taken from the flagged spans kept in memory, with what a page
+  // reports of them, rather than read again from the blocks.
+  const keepSpans = first > 0 && scanned && !everySpan && o.keepSpans !== false;
   let join = '';
   if (scanned) {
-    const spanColumns = first > 0 && !everySpan ? ', s.key, s.start_unix_nano, s.span_id' : '';
+    const spanColumns = keepSpans
+      ? `, ${KEPT_SPAN_COLUMNS}`
+      : first > 0 && !everySpan
+        ? ', s.key, s.start_unix_nano, s.span_id'
+        : '';
     ctes.push(
-      `m AS${pickAfter ? ' MATERIALIZED' : ''} (SELECT * FROM (SELECT s.trace_id${spanColumns}, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
+      `m AS${keepSpans || pickAfter ? ' MATERIALIZED' : ''} (SELECT * FROM (SELECT s.trace_id${spanColumns}, ${flagsSql(o.filters, (i) => !trivial(i))} AS flags FROM sp s) WHERE flags <> 0)`,
       `agg AS (SELECT trace_id, ${aggregates.join(', ')} FROM m GROUP BY trace_id)`,
     );
     join = ` ${o.needsFlag ? '' : 'LEFT '}JOIN agg a USING (trace_id)`;
@@ -667,15 +685,22 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
     );
   }
   const from = pickAfter ? 'p' : 'c';
+  if (keepSpans) {
+    ctes.push(
+      `fk AS (SELECT trace_id, unnest(firsts) AS key FROM ${from})`,
+      `fs AS (SELECT fk.trace_id, list(${SPAN_STRUCT}) AS firsts FROM fk JOIN m s USING (key) GROUP BY fk.trace_id)`,
+    );
+  }
+  const firsts = keepSpans ? 'f.firsts' : `${from}.firsts`;
   const extra =
     first > 0
-      ? `, ${from}.matched, ${from}.firsts, x.root_name, x.root_service, x.root_start::VARCHAR AS root_start,
+      ? `, ${from}.matched, ${firsts}, x.root_name, x.root_service, x.root_start::VARCHAR AS root_start,
       x.services, s.start_unix_nano::VARCHAR AS bst, s.end_unix_nano::VARCHAR AS ben`
       : '';
   return `WITH ${ctes.join(',\n')}
     SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
       s.span_count AS n${extra}
-    FROM c JOIN sums s USING (trace_id)${first > 0 ? ' JOIN roots x USING (trace_id, src)' : ''}${pickAfter ? ' JOIN p USING (trace_id)' : ''}`;
+    FROM c JOIN sums s USING (trace_id)${first > 0 ? ' JOIN roots x USING (trace_id, src)' : ''}${pickAfter ? ' JOIN p USING (trace_id)' : ''}${keepSpans ? ' JOIN fs f USING (trace_id)' : ''}`;
 }
 
 /**
