@@ -83,3 +83,19 @@ test('value sets select the same rows in either form', () =>
       assert.deepEqual(strs, [{ n: 100000 - values.filter((v) => v < 100000).length }]);
     }
   }));
+
+test('json gives every row whatever their number, with strings and nulls intact', () =>
+  withDb({}, async (db) => {
+    for (const n of [0, 1, 8192, 8193, 20000]) {
+      const rows = await db.json(
+        `SELECT i::INTEGER AS i, 'a"\\' || i::VARCHAR AS s, NULL AS z FROM range(${n}) t(i)`,
+      );
+      const sorted = [...rows].sort((a, b) => (a.i as number) - (b.i as number));
+      assert.equal(sorted.length, n);
+      assert.deepEqual(
+        sorted.filter((_, k) => k === 0 || k === n - 1),
+        [0, n - 1].slice(0, Math.min(n, 2)).map((i) => ({ i, s: `a"\\${i}`, z: null })),
+      );
+      assert.equal(new Set(rows.map((r) => r.i)).size, n);
+    }
+  }));

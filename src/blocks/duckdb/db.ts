@@ -7,6 +7,9 @@ import { VivaceError } from '../../model/index.js';
 
 export type Row = Record<string, unknown>;
 
+/** Rows per JSON text of `DuckDb.json`. */
+const JSON_CHUNK_ROWS = 8192;
+
 export interface DuckDbOptions {
   /** DuckDB's memory_limit, e.g. '512MB'. */
   memoryLimit: string;
@@ -99,16 +102,19 @@ export class DuckDb {
   }
 
   /**
-   * Runs a query and returns its rows, parsed from one JSON text DuckDB builds: far cheaper than
-   * converting values one at a time when rows are many. Row order is not kept, and 64-bit
-   * integers must be cast to text by the query (JSON numbers lose precision above 2^53).
+   * Runs a query and returns its rows, parsed from JSON texts DuckDB builds: far cheaper than
+   * converting values one at a time when rows are many. Each text holds up to `JSON_CHUNK_ROWS`
+   * rows (one text of every row needed more than 256 MB for 100k traces). Row order is not kept,
+   * and 64-bit integers must be cast to text by the query (JSON numbers lose precision above 2^53).
    */
   async json(sql: string): Promise<Row[]> {
-    const [row] = await this.all(
-      `SELECT string_agg(to_json(q)::VARCHAR, ',') AS j FROM (${sql}) q`,
+    const chunks = await this.all(
+      `SELECT string_agg(j, ',') AS j FROM (
+         SELECT to_json(q)::VARCHAR AS j, (row_number() OVER ()) // ${JSON_CHUNK_ROWS} AS g FROM (${sql}) q)
+       GROUP BY g`,
     );
-    const text = row?.j;
-    return typeof text === 'string' ? (JSON.parse(`[${text}]`) as Row[]) : [];
+    const texts = chunks.map((c) => c.j).filter((j): j is string => typeof j === 'string');
+    return texts.length === 0 ? [] : (JSON.parse(`[${texts.join(',')}]`) as Row[]);
   }
 
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
