@@ -20,7 +20,7 @@ import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js
 import type { Wal } from '../../wal/index.js';
 import { VivaceError } from '../../model/index.js';
 import { fieldValue, spanMatches, toAnyValue, type TqlValue } from './field-eval.js';
-import { serviceOf, type EvalSpan, type EvalTrace } from './model.js';
+import { evalSpan, serviceOf, type EvalSpan, type EvalTrace } from './model.js';
 import { evaluatePipeline, type Spanset } from './pipeline.js';
 import { planSearch, type SearchPlan } from './plan.js';
 import { byStart, numberTree } from './tree.js';
@@ -659,8 +659,8 @@ function thinSpan(
 
 /**
  * A span as the search holds it: rich (attributes, events and links in `line`, judged here) when
- * it has no block. One literal, as copying `evalSpan`'s object into a larger one by spreading
- * cost 3.5 µs a span, ten times more than building it.
+ * it has no block. Its own fields are assigned to `evalSpan`'s object: spreading that object into
+ * a larger literal cost 3.5 µs a span, ten times more.
  */
 function foundSpan(
   line: StoredSpan,
@@ -670,19 +670,12 @@ function foundSpan(
   block: Block | undefined,
   row: number,
 ): FoundSpan {
-  return {
-    line,
-    resource,
-    scope,
-    nestedSetLeft: 0,
-    nestedSetRight: 0,
-    nestedSetParent: 0,
-    childCount: 0,
+  return Object.assign(evalSpan(line, resource, scope), {
     flags,
     rich: block === undefined,
     block,
     row,
-  };
+  });
 }
 
 /** Adds a block's `traces.parquet` row to its trace (its times `st`, `en` unless given). */
