@@ -8,6 +8,8 @@ export interface SelfMetrics {
   distributor: DistributorMetrics;
   storageHooks: StorageHooks;
   requestDuration: Histogram;
+  /** Counts a UDP datagram that was not taken (Jaeger agent receivers), by reason. */
+  datagramRefused(receiver: string, reason: string): void;
   /** Registers the gauges that read storage state at scrape time. */
   watchStorage(storage: Storage): void;
 }
@@ -32,6 +34,11 @@ export function createSelfMetrics(): SelfMetrics {
     'tenant',
     'reason',
   ]);
+  const datagrams = r.counter(
+    'vivace_receiver_datagrams_refused_total',
+    'UDP datagrams dropped (malformed, refused by a limit, overloaded), by receiver and reason.',
+    ['receiver', 'reason'],
+  );
   const built = r.counter('vivace_blocks_built_total', 'Blocks built from the WAL.');
   const buildFailed = r.counter(
     'vivace_block_build_failures_total',
@@ -71,6 +78,7 @@ export function createSelfMetrics(): SelfMetrics {
   return {
     registry: r,
     requestDuration,
+    datagramRefused: (receiver, reason) => datagrams.inc({ receiver, reason }),
     distributor: {
       received: (tenant, receiver, n, b) => {
         spans.inc({ tenant, receiver }, n);

@@ -7,7 +7,14 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { createApiServer, type BuildInfo } from '../api/index.js';
 import { availableParallelism } from 'node:os';
 import { Distributor, EncodePool } from '../ingest/index.js';
+import {
+  createJaegerGrpcServer,
+  createJaegerHttpServer,
+  startJaegerUdp,
+  type JaegerUdpReceiver,
+} from '../receivers/jaeger/index.js';
 import { bindGrpc, createOtlpGrpcServer, createOtlpHttpServer } from '../receivers/otlp/index.js';
+import { createZipkinHttpServer } from '../receivers/zipkin/index.js';
 import type { VivaceConfig } from './config/index.js';
 import type { Logger } from './log.js';
 import { createSelfMetrics } from './self-metrics.js';
@@ -16,7 +23,10 @@ import { createUiServer } from './ui-server.js';
 import { VERSION } from './version.js';
 
 export interface RunningVivace {
-  /** Bound ports by listener name (`api`, `otlp_http`, `otlp_grpc`, `ui`). */
+  /**
+   * Bound ports by listener name: `api`, `otlp_http`, `otlp_grpc`, `jaeger_thrift_http`,
+   * `jaeger_grpc`, `jaeger_thrift_compact`, `jaeger_thrift_binary` (UDP), `zipkin`, `ui`.
+   */
   ports: Record<string, number>;
   storage: Storage;
   stop(): Promise<void>;
@@ -89,7 +99,8 @@ export async function startVivace(
   });
   const http: Array<{ name: string; server: Server }> = [];
   const ports: Record<string, number> = {};
-  let grpc: GrpcServer | undefined;
+  const grpcs: GrpcServer[] = [];
+  const udps: JaegerUdpReceiver[] = [];
   let ready = false;
   const warn = (msg: string, err?: unknown) => log.warn(msg, err);
   try {
@@ -118,14 +129,43 @@ export async function startVivace(
       ports.otlp_http = await listen(s, r.otlpHttp.host, r.otlpHttp.port);
       http.push({ name: 'otlp_http', server: s });
     }
+    const common = { sink: distributor, multitenancy: config.multitenancyEnabled, log: warn };
     if (r.otlpGrpc) {
-      grpc = createOtlpGrpcServer({
-        sink: distributor,
-        multitenancy: config.multitenancyEnabled,
-        maxRecvMsgBytes: r.otlpGrpc.maxRecvMsgBytes,
-        log: warn,
+      const g = createOtlpGrpcServer({ ...common, maxRecvMsgBytes: r.otlpGrpc.maxRecvMsgBytes });
+      grpcs.push(g);
+      ports.otlp_grpc = await bindGrpc(g, r.otlpGrpc.host, r.otlpGrpc.port);
+    }
+    if (r.jaegerThriftHttp) {
+      const { host, port, maxRequestBodyBytes } = r.jaegerThriftHttp;
+      const s = createJaegerHttpServer({ ...common, maxRequestBodyBytes });
+      ports.jaeger_thrift_http = await listen(s, host, port);
+      http.push({ name: 'jaeger_thrift_http', server: s });
+    }
+    if (r.jaegerGrpc) {
+      const g = createJaegerGrpcServer({
+        ...common,
+        maxRecvMsgBytes: r.jaegerGrpc.maxRecvMsgBytes,
       });
-      ports.otlp_grpc = await bindGrpc(grpc, r.otlpGrpc.host, r.otlpGrpc.port);
+      grpcs.push(g);
+      ports.jaeger_grpc = await bindGrpc(g, r.jaegerGrpc.host, r.jaegerGrpc.port);
+    }
+    for (const protocol of ['compact', 'binary'] as const) {
+      const c = protocol === 'compact' ? r.jaegerThriftCompact : r.jaegerThriftBinary;
+      if (!c) continue;
+      const u = await startJaegerUdp(c.host, c.port, {
+        ...common,
+        protocol,
+        maxPacketBytes: c.maxPacketBytes,
+        refused: (receiver, reason) => metrics.datagramRefused(receiver, reason),
+      });
+      udps.push(u);
+      ports[`jaeger_thrift_${protocol}`] = u.port;
+    }
+    if (r.zipkin) {
+      const { host, port, maxRequestBodyBytes, parseStringTags } = r.zipkin;
+      const s = createZipkinHttpServer({ ...common, maxRequestBodyBytes, parseStringTags });
+      ports.zipkin = await listen(s, host, port);
+      http.push({ name: 'zipkin', server: s });
     }
     if (config.ui.enabled) {
       const ui = createUiServer({ apiPort: ports.api, storage });
@@ -134,7 +174,8 @@ export async function startVivace(
     }
   } catch (err) {
     for (const h of http) await close(h.server);
-    if (grpc) await shutdownGrpc(grpc);
+    for (const g of grpcs) await shutdownGrpc(g);
+    for (const u of udps) await u.close();
     await pool.close();
     await storage.close();
     throw err;
@@ -152,7 +193,8 @@ export async function startVivace(
     storage,
     stop: async () => {
       ready = false;
-      if (grpc) await shutdownGrpc(grpc);
+      for (const u of udps) await u.close();
+      for (const g of grpcs) await shutdownGrpc(g);
       for (const h of [...http].reverse()) await close(h.server);
       await pool.close();
       await storage.close();

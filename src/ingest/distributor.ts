@@ -6,7 +6,7 @@
 import type { PushOutcome, RawRequest, ReceivedBatch } from '../model/index.js';
 import { LimitExceededError, OverloadedError } from '../model/index.js';
 import { encodeBatch, type EncodedBatch } from '../wal/index.js';
-import { dropTraces } from './encode-job.js';
+import { dropTraces, type EncodeJob } from './encode-job.js';
 import type { EncodePool } from './encode-pool.js';
 import { ByteBucket, LiveTraces, type IngestionLimits, type TraceVerdict } from './limits.js';
 import { truncateAttributes } from './truncate.js';
@@ -58,10 +58,12 @@ export class Distributor {
   /** Pushes a raw OTLP request: decoded and encoded in the worker pool. */
   async pushRaw(tenant: string, raw: RawRequest): Promise<PushOutcome> {
     this.#checkOverload(tenant);
-    const job = {
+    const job: EncodeJob = {
       format: raw.format,
       body: raw.body,
       maxAttributeBytes: this.#opts.maxAttributeBytes,
+      receivedAtMs: this.#opts.now(),
+      ...(raw.parseStringTags ? { parseStringTags: true } : {}),
     };
     const decoded = await this.#opts.pool.encode(job);
     return this.#admitAndAppend(tenant, decoded, raw.body.length, raw.receiver, async (drop) => {

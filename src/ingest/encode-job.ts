@@ -2,15 +2,16 @@
  * The work an encode worker does for one request: decode OTLP, drop refused traces, truncate long
  * attributes, and encode WAL lines. Pure; also run inline when there are no workers.
  */
-import type { SpanBatch } from '../model/index.js';
+import type { RawFormat, SpanBatch } from '../model/index.js';
 import { VivaceError } from '../model/index.js';
 // Direct module imports (not the folders' index.ts): the worker must not load the servers.
+import { decodeJaeger } from '../receivers/jaeger/decode.js';
+import type { DecodeResult } from '../receivers/otlp/decode-result.js';
 import { decodeOtlpJson } from '../receivers/otlp/json-decode.js';
+import { decodeZipkin } from '../receivers/zipkin/decode.js';
 import { encodeBatch, type EncodedBatch } from '../wal/line-format.js';
 import { truncateAttributes } from './truncate.js';
 import { transcodeOtlpProtobuf } from './transcode/transcode-protobuf.js';
-
-export type RawFormat = 'otlp-protobuf' | 'otlp-json';
 
 export interface EncodeJob {
   format: RawFormat;
@@ -18,6 +19,10 @@ export interface EncodeJob {
   maxAttributeBytes: number;
   /** Traces to leave out (refused by a limit). */
   dropTraces?: readonly string[];
+  /** Zipkin: string tags that read as a bool, int or double are stored as one. */
+  parseStringTags?: boolean;
+  /** When the request was received (ms since the epoch): Zipkin v1 spans without times start then. */
+  receivedAtMs?: number;
 }
 
 export interface EncodeOk {
@@ -42,6 +47,31 @@ export function dropTraces(batch: SpanBatch, drop: ReadonlySet<string>): void {
   }
 }
 
+/** Decodes a request in any format but OTLP protobuf (which is transcoded) to the span model. */
+function decodeModel(job: EncodeJob): DecodeResult {
+  const { format, body } = job;
+  switch (format) {
+    case 'otlp-protobuf':
+      throw new Error('OTLP protobuf is transcoded, not decoded');
+    case 'otlp-json':
+      return decodeOtlpJson(
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+      );
+    case 'jaeger-thrift-batch':
+    case 'jaeger-agent-compact':
+    case 'jaeger-agent-binary':
+    case 'jaeger-proto':
+      return decodeJaeger(format, body);
+    case 'zipkin-v2-json':
+    case 'zipkin-v2-proto':
+    case 'zipkin-v1-json':
+      return decodeZipkin(format, body, {
+        parseStringTags: job.parseStringTags ?? false,
+        receivedAtMs: job.receivedAtMs ?? Date.now(),
+      });
+  }
+}
+
 export function runEncodeJob(job: EncodeJob): EncodeResult {
   try {
     if (job.format === 'otlp-protobuf') {
@@ -54,9 +84,7 @@ export function runEncodeJob(job: EncodeJob): EncodeResult {
       });
       return { ok: true, ...out };
     }
-    const decoded = decodeOtlpJson(
-      Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength).toString('utf8'),
-    );
+    const decoded = decodeModel(job);
     if (job.dropTraces && job.dropTraces.length > 0)
       dropTraces(decoded.batch, new Set(job.dropTraces));
     if (job.maxAttributeBytes > 0) truncateAttributes(decoded.batch, job.maxAttributeBytes);

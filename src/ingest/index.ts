@@ -3,4 +3,4 @@ export { Flusher, type FlushPolicy, type FlusherDeps } from './flusher.js';
 export { ByteBucket, LiveTraces, type IngestionLimits } from './limits.js';
 export { truncateAttributes } from './truncate.js';
 export { EncodePool } from './encode-pool.js';
-export { runEncodeJob, type EncodeJob, type RawFormat } from './encode-job.js';
+export { runEncodeJob, type EncodeJob } from './encode-job.js';

@@ -34,5 +34,5 @@ export {
   UnsupportedMediaTypeError,
   VivaceError,
 } from './errors.js';
-export type { PushOutcome, RawRequest, ReceivedBatch, SpanSink } from './sink.js';
+export type { PushOutcome, RawFormat, RawRequest, ReceivedBatch, SpanSink } from './sink.js';
 export { SINGLE_TENANT, tenantIdProblem } from './sink.js';

@@ -21,10 +21,29 @@ export interface PushOutcome {
   errorMessage: string;
 }
 
+/**
+ * The wire formats a raw request may be in: OTLP `ExportTraceServiceRequest` (protobuf, JSON);
+ * Jaeger's thrift `Batch` (binary protocol, as POSTed to `/api/traces`), agent `emitBatch`
+ * datagrams (compact and binary protocols) and protobuf `PostSpansRequest`; Zipkin v2 JSON and
+ * protobuf `ListOfSpans`, v1 JSON.
+ */
+export type RawFormat =
+  | 'otlp-protobuf'
+  | 'otlp-json'
+  | 'jaeger-thrift-batch'
+  | 'jaeger-agent-compact'
+  | 'jaeger-agent-binary'
+  | 'jaeger-proto'
+  | 'zipkin-v2-json'
+  | 'zipkin-v2-proto'
+  | 'zipkin-v1-json';
+
 /** A request body that the distributor decodes itself (off the event loop, in its workers). */
 export interface RawRequest {
-  format: 'otlp-protobuf' | 'otlp-json';
+  format: RawFormat;
   body: Uint8Array;
+  /** Zipkin's `parse_string_tags`. */
+  parseStringTags?: boolean;
   /** Receiver name for metrics, e.g. `otlp_grpc`. */
   receiver: string;
 }

@@ -48,10 +48,6 @@ export const KEY_NOTES: Readonly<Record<string, string>> = {
   target: 'target: accepted; Vivace always runs every component in one process',
   stream_over_http_enabled:
     'stream_over_http_enabled: accepted but not used; gRPC streaming (tempopb.StreamingQuerier) is not available yet, provision Grafana with streaming off',
-  'distributor.receivers.jaeger':
-    'distributor.receivers.jaeger: the Jaeger receivers are not available yet; nothing listens on their ports',
-  'distributor.receivers.zipkin':
-    'distributor.receivers.zipkin: the Zipkin receiver is not available yet; nothing listens on its port',
   metrics_generator: 'metrics_generator is not available yet',
   'distributor.receivers.kafka': `distributor.receivers.kafka ${UNUSED_RECEIVER}`,
   'distributor.receivers.opencensus': `distributor.receivers.opencensus ${UNUSED_RECEIVER}`,

@@ -6,12 +6,15 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /**
- * Vivace's limit for one OTLP/gRPC message. The Collector's key is in MiB and its default (0) means
+ * Vivace's limit for one gRPC message (OTLP, Jaeger). The Collector's key is in MiB and its default (0) means
  * grpc-go's 4 MiB; Vivace is more lenient, like Tempo's own gRPC server (16 MiB).
  */
 export const DEFAULT_MAX_RECV_MSG_BYTES = 16 * MiB;
-/** Vivace's limit for one OTLP/HTTP body. The Collector's default is 20 MiB. */
+/** Vivace's limit for one HTTP request body (OTLP, Jaeger, Zipkin). The Collector's default is 20 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * MiB;
+
+/** The Jaeger agent's largest datagram (`max_packet_size`), as in the Collector. */
+export const DEFAULT_MAX_PACKET_BYTES = 65_000;
 
 /** The port each receiver listens on when its endpoint is not given. */
 export const DEFAULT_RECEIVER_PORTS = {
@@ -31,11 +34,18 @@ function allReceivers(): ReceiversConfig {
   return {
     otlpGrpc: { ...at(p.otlpGrpc), maxRecvMsgBytes: DEFAULT_MAX_RECV_MSG_BYTES },
     otlpHttp: { ...at(p.otlpHttp), maxRequestBodyBytes: DEFAULT_MAX_REQUEST_BODY_BYTES },
-    jaegerThriftHttp: at(p.jaegerThriftHttp),
-    jaegerGrpc: at(p.jaegerGrpc),
-    jaegerThriftCompact: at(p.jaegerThriftCompact),
-    jaegerThriftBinary: at(p.jaegerThriftBinary),
-    zipkin: at(p.zipkin),
+    jaegerThriftHttp: {
+      ...at(p.jaegerThriftHttp),
+      maxRequestBodyBytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
+    },
+    jaegerGrpc: { ...at(p.jaegerGrpc), maxRecvMsgBytes: DEFAULT_MAX_RECV_MSG_BYTES },
+    jaegerThriftCompact: { ...at(p.jaegerThriftCompact), maxPacketBytes: DEFAULT_MAX_PACKET_BYTES },
+    jaegerThriftBinary: { ...at(p.jaegerThriftBinary), maxPacketBytes: DEFAULT_MAX_PACKET_BYTES },
+    zipkin: {
+      ...at(p.zipkin),
+      maxRequestBodyBytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
+      parseStringTags: false,
+    },
   };
 }
 

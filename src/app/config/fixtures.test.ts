@@ -5,10 +5,6 @@ import { parseConfig } from './parse-config.js';
 import type { ParseConfigResult, VivaceConfig } from './types.js';
 
 const MiB = 1024 * 1024;
-const JAEGER_NOT_YET =
-  'distributor.receivers.jaeger: the Jaeger receivers are not available yet; nothing listens on their ports';
-const ZIPKIN_NOT_YET =
-  'distributor.receivers.zipkin: the Zipkin receiver is not available yet; nothing listens on its port';
 
 function load(name: string): ParseConfigResult {
   const text = readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -38,11 +34,11 @@ const SINGLE_BINARY: VivaceConfig = {
   receivers: {
     otlpGrpc: { host: 'tempo', port: 4317, maxRecvMsgBytes: 16 * MiB },
     otlpHttp: { host: 'tempo', port: 4318, maxRequestBodyBytes: 16 * MiB },
-    jaegerThriftHttp: { host: 'tempo', port: 14268 },
-    jaegerGrpc: { host: 'tempo', port: 14250 },
-    jaegerThriftCompact: { host: 'tempo', port: 6831 },
-    jaegerThriftBinary: { host: 'tempo', port: 6832 },
-    zipkin: { host: 'tempo', port: 9411 },
+    jaegerThriftHttp: { host: 'tempo', port: 14268, maxRequestBodyBytes: 16 * MiB },
+    jaegerGrpc: { host: 'tempo', port: 14250, maxRecvMsgBytes: 16 * MiB },
+    jaegerThriftCompact: { host: 'tempo', port: 6831, maxPacketBytes: 65_000 },
+    jaegerThriftBinary: { host: 'tempo', port: 6832, maxPacketBytes: 65_000 },
+    zipkin: { host: 'tempo', port: 9411, maxRequestBodyBytes: 16 * MiB, parseStringTags: false },
   },
   ingester: { ...TEMPO_DEFAULTS.ingester, maxBlockDurationMs: 300_000 },
   compactor: {
@@ -79,9 +75,9 @@ const DEPLOYMENT: VivaceConfig = {
   receivers: {
     otlpGrpc: { host: '0.0.0.0', port: 4317, maxRecvMsgBytes: 16 * MiB },
     otlpHttp: { host: '0.0.0.0', port: 4318, maxRequestBodyBytes: 16 * MiB },
-    jaegerThriftHttp: { host: '0.0.0.0', port: 14268 },
-    jaegerGrpc: { host: '0.0.0.0', port: 14250 },
-    zipkin: { host: '0.0.0.0', port: 9411 },
+    jaegerThriftHttp: { host: '0.0.0.0', port: 14268, maxRequestBodyBytes: 16 * MiB },
+    jaegerGrpc: { host: '0.0.0.0', port: 14250, maxRecvMsgBytes: 16 * MiB },
+    zipkin: { host: '0.0.0.0', port: 9411, maxRequestBodyBytes: 16 * MiB, parseStringTags: false },
   },
   ingester: { ...TEMPO_DEFAULTS.ingester, maxBlockBytes: 1_000_000, maxBlockDurationMs: 300_000 },
   compactor: {
@@ -116,8 +112,8 @@ const VIVACE_OWN_KEYS: VivaceConfig = {
   receivers: {
     otlpGrpc: { host: '0.0.0.0', port: 14317, maxRecvMsgBytes: 32 * MiB },
     otlpHttp: { host: '::1', port: 14318, maxRequestBodyBytes: 8 * MiB },
-    jaegerThriftCompact: { host: '0.0.0.0', port: 6831 },
-    jaegerThriftBinary: { host: '127.0.0.1', port: 16832 },
+    jaegerThriftCompact: { host: '0.0.0.0', port: 6831, maxPacketBytes: 65_000 },
+    jaegerThriftBinary: { host: '127.0.0.1', port: 16832, maxPacketBytes: 65_000 },
   },
   ingester: {
     traceIdlePeriodMs: 1500,
@@ -167,8 +163,6 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
         'query_frontend.trace_by_id.duration_slo: accepted but not used by Vivace',
         'query_frontend.metrics.max_duration: accepted but not used by Vivace',
         'query_frontend.metrics.query_backend_after: accepted but not used by Vivace',
-        JAEGER_NOT_YET,
-        ZIPKIN_NOT_YET,
         'metrics_generator is not available yet',
         'overrides.defaults.metrics_generator.generate_native_histograms: accepted but not used by Vivace',
       ],
@@ -178,8 +172,6 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
       file: 'tempo-deployment.yaml',
       config: DEPLOYMENT,
       warnings: [
-        JAEGER_NOT_YET,
-        ZIPKIN_NOT_YET,
         'metrics_generator is not available yet',
         'overrides.metrics_generator_processors: legacy flat overrides are deprecated in Tempo; use overrides.defaults.metrics_generator.processors',
       ],
@@ -188,16 +180,12 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
     {
       file: 'vivace-own-keys.yaml',
       config: VIVACE_OWN_KEYS,
-      warnings: [JAEGER_NOT_YET],
+      warnings: [],
       errors: [],
     },
     {
       file: 'many-problems.yaml',
-      warnings: [
-        JAEGER_NOT_YET,
-        ZIPKIN_NOT_YET,
-        'storage.trace.s3.bucket: accepted but not used by Vivace',
-      ],
+      warnings: ['storage.trace.s3.bucket: accepted but not used by Vivace'],
       errors: [
         'targt: unknown key; did you mean target?',
         'ingester.max_block_byte: unknown key; did you mean ingester.max_block_bytes?',

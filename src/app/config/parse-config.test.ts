@@ -8,10 +8,6 @@ const MiB = 1024 * 1024;
 const plain: ParseConfigOptions = { expandEnv: false, env: {} };
 const NO_RECEIVER =
   'distributor.receivers: no receiver is configured, so Vivace will not accept spans';
-const JAEGER_NOT_YET =
-  'distributor.receivers.jaeger: the Jaeger receivers are not available yet; nothing listens on their ports';
-const ZIPKIN_NOT_YET =
-  'distributor.receivers.zipkin: the Zipkin receiver is not available yet; nothing listens on its port';
 
 describe('defaultConfig', () => {
   it('is what runs without a config file: every receiver on at its default port', () => {
@@ -20,11 +16,16 @@ describe('defaultConfig', () => {
       receivers: {
         otlpGrpc: { host: '0.0.0.0', port: 4317, maxRecvMsgBytes: 16 * MiB },
         otlpHttp: { host: '0.0.0.0', port: 4318, maxRequestBodyBytes: 16 * MiB },
-        jaegerThriftHttp: { host: '0.0.0.0', port: 14268 },
-        jaegerGrpc: { host: '0.0.0.0', port: 14250 },
-        jaegerThriftCompact: { host: '0.0.0.0', port: 6831 },
-        jaegerThriftBinary: { host: '0.0.0.0', port: 6832 },
-        zipkin: { host: '0.0.0.0', port: 9411 },
+        jaegerThriftHttp: { host: '0.0.0.0', port: 14268, maxRequestBodyBytes: 16 * MiB },
+        jaegerGrpc: { host: '0.0.0.0', port: 14250, maxRecvMsgBytes: 16 * MiB },
+        jaegerThriftCompact: { host: '0.0.0.0', port: 6831, maxPacketBytes: 65_000 },
+        jaegerThriftBinary: { host: '0.0.0.0', port: 6832, maxPacketBytes: 65_000 },
+        zipkin: {
+          host: '0.0.0.0',
+          port: 9411,
+          maxRequestBodyBytes: 16 * MiB,
+          parseStringTags: false,
+        },
       },
       ingester: {
         traceIdlePeriodMs: 5000,
@@ -97,9 +98,14 @@ const cases: Case[] = [
     pick: receivers,
     want: {
       otlpGrpc: { host: '0.0.0.0', port: 4317, maxRecvMsgBytes: 16 * MiB },
-      zipkin: { host: '0.0.0.0', port: 9411 },
+      zipkin: {
+        host: '0.0.0.0',
+        port: 9411,
+        maxRequestBodyBytes: 16 * MiB,
+        parseStringTags: false,
+      },
     },
-    warnings: [ZIPKIN_NOT_YET],
+    warnings: [],
   },
   {
     name: 'endpoints and size limits',
@@ -118,10 +124,10 @@ const cases: Case[] = [
     want: {
       otlpGrpc: { host: 'localhost', port: 5317, maxRecvMsgBytes: 4 * MiB },
       otlpHttp: { host: '0.0.0.0', port: 5318, maxRequestBodyBytes: MiB },
-      jaegerThriftCompact: { host: '127.0.0.1', port: 7831 },
-      jaegerThriftBinary: { host: '0.0.0.0', port: 6832 },
+      jaegerThriftCompact: { host: '127.0.0.1', port: 7831, maxPacketBytes: 65_000 },
+      jaegerThriftBinary: { host: '0.0.0.0', port: 6832, maxPacketBytes: 65_000 },
     },
-    warnings: [JAEGER_NOT_YET],
+    warnings: [],
   },
   {
     name: 'size limit 0 means the default, as in the Collector',
@@ -158,7 +164,7 @@ const cases: Case[] = [
     yaml: 'distributor: {receivers: {otlp: , jaeger: {protocols: {}}}}',
     pick: receivers,
     want: {},
-    warnings: [JAEGER_NOT_YET],
+    warnings: [],
     errors: [
       'distributor.receivers.otlp: must specify at least one protocol (grpc or http)',
       'distributor.receivers.jaeger: must specify at least one protocol (grpc, thrift_http, thrift_binary or thrift_compact)',
@@ -171,7 +177,6 @@ const cases: Case[] = [
     want: {},
     warnings: [
       'line 1: ${HOST} is kept as written; run with -config.expand-env=true to expand environment variables',
-      ZIPKIN_NOT_YET,
     ],
     errors: [
       'distributor.receivers.otlp.protocols.htp: unknown key; did you mean distributor.receivers.otlp.protocols.http?',
@@ -408,7 +413,7 @@ distributor:
     jaeger: {protocols: {thrift_compact: {endpoint: ":9411"}, thrift_binary: {endpoint: ":9411"}}}
     zipkin: {endpoint: ":9411"}
 `,
-    warnings: [JAEGER_NOT_YET, ZIPKIN_NOT_YET],
+    warnings: [],
     errors: [
       'ui.http_listen_port: port 4000 is already used by server.http_listen_port',
       'distributor.receivers.jaeger.protocols.thrift_binary.endpoint: port 9411 is already used by distributor.receivers.jaeger.protocols.thrift_compact.endpoint',
@@ -419,7 +424,49 @@ distributor:
     yaml: 'server: {http_listen_port: 0}\nui: {enabled: false, http_listen_port: 0}\ndistributor: {receivers: {zipkin: {endpoint: ":0"}, otlp: {protocols: {http: {endpoint: ":3000"}}}}}\n',
     pick: (c) => c.receivers.otlpHttp,
     want: { host: '0.0.0.0', port: 3000, maxRequestBodyBytes: 16 * MiB },
-    warnings: [ZIPKIN_NOT_YET],
+    warnings: [],
+  },
+  {
+    name: 'Jaeger and Zipkin size limits and parse_string_tags',
+    yaml: `distributor:
+  receivers:
+    jaeger:
+      protocols:
+        grpc: {max_recv_msg_size_mib: 8}
+        thrift_http: {max_request_body_size: 1000000}
+        thrift_compact: {max_packet_size: 9000}
+    zipkin: {parse_string_tags: true, max_request_body_size: 2MB}
+`,
+    pick: receivers,
+    want: {
+      jaegerGrpc: { host: '0.0.0.0', port: 14250, maxRecvMsgBytes: 8 * MiB },
+      jaegerThriftHttp: { host: '0.0.0.0', port: 14268, maxRequestBodyBytes: 1_000_000 },
+      jaegerThriftCompact: { host: '0.0.0.0', port: 6831, maxPacketBytes: 9000 },
+      zipkin: {
+        host: '0.0.0.0',
+        port: 9411,
+        maxRequestBodyBytes: 2_000_000,
+        parseStringTags: true,
+      },
+    },
+    warnings: [],
+  },
+  {
+    name: 'parse_string_tags must be a boolean',
+    yaml: 'distributor: {receivers: {zipkin: {parse_string_tags: sometimes}}}\n',
+    pick: receivers,
+    want: {
+      zipkin: {
+        host: '0.0.0.0',
+        port: 9411,
+        maxRequestBodyBytes: 16 * MiB,
+        parseStringTags: false,
+      },
+    },
+    warnings: [],
+    errors: [
+      'distributor.receivers.zipkin.parse_string_tags: "sometimes" is not a boolean (use true or false)',
+    ],
   },
   {
     name: 'YAML anchors and merge keys',

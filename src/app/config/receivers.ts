@@ -5,6 +5,7 @@
  */
 
 import {
+  DEFAULT_MAX_PACKET_BYTES,
   DEFAULT_MAX_RECV_MSG_BYTES,
   DEFAULT_MAX_REQUEST_BODY_BYTES,
   DEFAULT_RECEIVER_PORTS,
@@ -16,6 +17,7 @@ import {
   isMapping,
   listChoices,
   nonNegative,
+  readBool,
   readBytes,
   readWholeNumber,
 } from './values.js';
@@ -43,14 +45,32 @@ export const UDP_RECEIVERS: ReadonlySet<ReceiverKey> = new Set([
   'jaegerThriftBinary',
 ]);
 
-const MAX_RECV_MSG = `${RECEIVER_PATHS.otlpGrpc}.max_recv_msg_size_mib`;
-const MAX_BODY = `${RECEIVER_PATHS.otlpHttp}.max_request_body_size`;
+/** Per kind of server: the key of its size limit, the key's unit, and the default. */
+const LIMITS = {
+  grpc: { key: 'max_recv_msg_size_mib', unit: MiB, fallback: DEFAULT_MAX_RECV_MSG_BYTES },
+  http: { key: 'max_request_body_size', unit: 1, fallback: DEFAULT_MAX_REQUEST_BODY_BYTES },
+  udp: { key: 'max_packet_size', unit: 1, fallback: DEFAULT_MAX_PACKET_BYTES },
+} as const;
+
+const SERVER_KIND: Record<ReceiverKey, keyof typeof LIMITS> = {
+  otlpGrpc: 'grpc',
+  otlpHttp: 'http',
+  jaegerThriftHttp: 'http',
+  jaegerGrpc: 'grpc',
+  jaegerThriftCompact: 'udp',
+  jaegerThriftBinary: 'udp',
+  zipkin: 'http',
+};
+
+const PARSE_STRING_TAGS = `${RECEIVER_PATHS.zipkin}.parse_string_tags`;
 
 /** The receiver keys whose values Vivace reads. */
 export const RECEIVER_FIELD_PATHS: readonly string[] = [
   ...Object.values(RECEIVER_PATHS).map((path) => `${path}.endpoint`),
-  MAX_RECV_MSG,
-  MAX_BODY,
+  ...(Object.keys(RECEIVER_PATHS) as ReceiverKey[]).map(
+    (k) => `${RECEIVER_PATHS[k]}.${LIMITS[SERVER_KIND[k]].key}`,
+  ),
+  PARSE_STRING_TAGS,
 ];
 
 const ENDPOINT = /^(?:\[([0-9A-Za-z:.%_-]+)\]|([A-Za-z0-9._-]*)):(\d{1,5})$/;
@@ -128,21 +148,39 @@ function readOne(
 ): ReceiversConfig {
   const at = readListen(root, key, errors);
   if (at === undefined) return {};
-  if (key === 'otlpGrpc') {
-    const maxRecvMsgBytes = readLimit(root, MAX_RECV_MSG, MiB, DEFAULT_MAX_RECV_MSG_BYTES, errors);
-    return { otlpGrpc: { ...at, maxRecvMsgBytes } };
+  const kind = SERVER_KIND[key];
+  const { unit, fallback } = LIMITS[kind];
+  const limit = readLimit(
+    root,
+    `${RECEIVER_PATHS[key]}.${LIMITS[kind].key}`,
+    unit,
+    fallback,
+    errors,
+  );
+  switch (kind) {
+    case 'grpc':
+      return { [key]: { ...at, maxRecvMsgBytes: limit } };
+    case 'udp':
+      return { [key]: { ...at, maxPacketBytes: limit } };
+    case 'http':
+      if (key !== 'zipkin') return { [key]: { ...at, maxRequestBodyBytes: limit } };
+      return {
+        zipkin: {
+          ...at,
+          maxRequestBodyBytes: limit,
+          parseStringTags: readFlag(root, PARSE_STRING_TAGS, errors),
+        },
+      };
   }
-  if (key === 'otlpHttp') {
-    const maxRequestBodyBytes = readLimit(
-      root,
-      MAX_BODY,
-      1,
-      DEFAULT_MAX_REQUEST_BODY_BYTES,
-      errors,
-    );
-    return { otlpHttp: { ...at, maxRequestBodyBytes } };
-  }
-  return { [key]: at };
+}
+
+function readFlag(root: Record<string, unknown>, path: string, errors: string[]): boolean {
+  const raw = valueAt(root, path);
+  if (raw === undefined || raw === null) return false;
+  const r = readBool(raw);
+  if (r.ok) return r.value;
+  errors.push(`${path}: ${r.problem}`);
+  return false;
 }
 
 /**

@@ -18,29 +18,39 @@ export interface ListenAddress {
   readonly port: number;
 }
 
-/** `distributor.receivers.otlp.protocols.grpc`. */
-export interface OtlpGrpcReceiverConfig extends ListenAddress {
+/** A gRPC receiver (`distributor.receivers.otlp.protocols.grpc`, `….jaeger.protocols.grpc`). */
+export interface GrpcReceiverConfig extends ListenAddress {
   /** Largest accepted gRPC message (`max_recv_msg_size_mib`, given in MiB in the file). */
   readonly maxRecvMsgBytes: number;
 }
 
-/** `distributor.receivers.otlp.protocols.http`. */
-export interface OtlpHttpReceiverConfig extends ListenAddress {
+/** An HTTP receiver (`….otlp.protocols.http`, `….jaeger.protocols.thrift_http`, `….zipkin`). */
+export interface HttpReceiverConfig extends ListenAddress {
   /** Largest accepted request body (`max_request_body_size`, in bytes in the file). */
   readonly maxRequestBodyBytes: number;
 }
 
+/** A Jaeger agent receiver on UDP (`….jaeger.protocols.thrift_compact`, `thrift_binary`). */
+export interface UdpReceiverConfig extends ListenAddress {
+  /** Largest datagram read (`max_packet_size`); longer ones are cut by the kernel and refused. */
+  readonly maxPacketBytes: number;
+}
+
+/** `distributor.receivers.zipkin`. */
+export interface ZipkinReceiverConfig extends HttpReceiverConfig {
+  /** `parse_string_tags`: string tags that read as a bool, int or double are stored as one. */
+  readonly parseStringTags: boolean;
+}
+
 /** Each receiver is present when it is on, and absent when it is off. */
 export interface ReceiversConfig {
-  readonly otlpGrpc?: OtlpGrpcReceiverConfig;
-  readonly otlpHttp?: OtlpHttpReceiverConfig;
-  readonly jaegerThriftHttp?: ListenAddress;
-  readonly jaegerGrpc?: ListenAddress;
-  /** UDP. */
-  readonly jaegerThriftCompact?: ListenAddress;
-  /** UDP. */
-  readonly jaegerThriftBinary?: ListenAddress;
-  readonly zipkin?: ListenAddress;
+  readonly otlpGrpc?: GrpcReceiverConfig;
+  readonly otlpHttp?: HttpReceiverConfig;
+  readonly jaegerThriftHttp?: HttpReceiverConfig;
+  readonly jaegerGrpc?: GrpcReceiverConfig;
+  readonly jaegerThriftCompact?: UdpReceiverConfig;
+  readonly jaegerThriftBinary?: UdpReceiverConfig;
+  readonly zipkin?: ZipkinReceiverConfig;
 }
 
 /** `server.*`: the HTTP API (Tempo's port 3200). */

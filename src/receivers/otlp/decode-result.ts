@@ -63,6 +63,18 @@ export class DecodeTally {
     this.rejectedSpans++;
   }
 
+  /** As `accept`, for formats without OTLP's nesting: the span is named by its place in the request. */
+  acceptNth(spans: Span[], span: Span, index: number): void {
+    const problem = spanProblem(span);
+    if (problem === '') {
+      spans.push(span);
+      this.spanCount++;
+      return;
+    }
+    if (this.rejectedSpans === 0) this.#first = `span ${index} has ${problem}`;
+    this.rejectedSpans++;
+  }
+
   result(batch: SpanBatch): DecodeResult {
     const n = this.rejectedSpans;
     const rejectionMessage =

@@ -7,4 +7,5 @@ export type { DecodeResult } from './decode-result.js';
 export { decodeOtlpJson } from './json-decode.js';
 export { decodeOtlpProtobuf } from './protobuf-decode.js';
 export { createOtlpHttpServer, type OtlpHttpOptions } from './http.js';
-export { bindGrpc, createOtlpGrpcServer, type OtlpGrpcOptions } from './grpc.js';
+export { createOtlpGrpcServer, type OtlpGrpcOptions } from './grpc.js';
+export { bindGrpc } from '../grpc-unary.js';

@@ -30,9 +30,18 @@ export class ProtoReader {
   hi = 0;
   lo = 0;
 
-  constructor(body: Uint8Array) {
+  /** What the bytes are, for error messages: `invalid ${format}: …`. */
+  readonly format: string;
+
+  constructor(body: Uint8Array, format = 'OTLP protobuf') {
+    this.format = format;
     this.buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  }
+
+  /** Throws the decoder's one error type, with the position in the body. */
+  fail(what: string, pos: number): never {
+    throw new InvalidRequestError(`invalid ${this.format}: ${what} at byte ${pos}`);
   }
 
   /**
@@ -59,16 +68,16 @@ export class ProtoReader {
   #longTag(end: number, msg: string): number {
     const p = this.pos;
     const size = this.#varintSize(end);
-    if (size === 0) failAt(`truncated tag in ${msg}`, p);
-    if (size > 5) failAt(`tag longer than 5 bytes in ${msg}`, p);
+    if (size === 0) this.fail(`truncated tag in ${msg}`, p);
+    if (size > 5) this.fail(`tag longer than 5 bytes in ${msg}`, p);
     this.varint64(end, msg);
-    if (this.hi !== 0) failAt(`field number out of range in ${msg}`, p);
+    if (this.hi !== 0) this.fail(`field number out of range in ${msg}`, p);
     return this.lo;
   }
 
   #badTag(tag: number, p: number): never {
-    if (tag >>> 3 === 0) failAt('field number 0 is not valid', p);
-    failAt(`wire type ${tag & 7} is not valid (field ${tag >>> 3})`, p);
+    if (tag >>> 3 === 0) this.fail('field number 0 is not valid', p);
+    this.fail(`wire type ${tag & 7} is not valid (field ${tag >>> 3})`, p);
   }
 
   /** The size of the varint at `pos` if it ends before `end`, else 0. */
@@ -98,7 +107,7 @@ export class ProtoReader {
       hi |= (b & 0x7f) << shift;
       if (b < 0x80) return this.#set64(p, hi, lo);
     }
-    failAt(`varint longer than 10 bytes (field ${this.lastTag >>> 3} of ${msg})`, this.tagPos);
+    this.fail(`varint longer than 10 bytes (field ${this.lastTag >>> 3} of ${msg})`, this.tagPos);
   }
 
   #set64(p: number, hi: number, lo: number): void {
@@ -195,7 +204,7 @@ export class ProtoReader {
     const field = tag >>> 3;
     if (field < 32 && (known >>> field) & 1) {
       const wt = tag & 7;
-      failAt(
+      this.fail(
         `wire type ${wt} (${WIRE_NAMES[wt]}) is wrong for field ${field} of ${msg}`,
         this.tagPos,
       );
@@ -221,6 +230,6 @@ export class ProtoReader {
   }
 
   #truncated(kind: string, msg: string): never {
-    failAt(`truncated ${kind} field ${this.lastTag >>> 3} of ${msg}`, this.tagPos);
+    this.fail(`truncated ${kind} field ${this.lastTag >>> 3} of ${msg}`, this.tagPos);
   }
 }
