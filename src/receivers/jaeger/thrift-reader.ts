@@ -196,7 +196,7 @@ export abstract class ThriftReader {
         return;
       }
       default:
-        this.fail(`unknown field type ${type}`, this.pos);
+        this.fail(`unknown field type ${type}`);
     }
   }
 }

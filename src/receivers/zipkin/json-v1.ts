@@ -26,6 +26,21 @@ const CORE_KINDS: Readonly<Record<string, SpanKind>> = {
   mr: 5,
 };
 
+const ADDRESS_KEYS: ReadonlySet<string> = new Set(['ca', 'sa', 'ma']);
+
+/** A peer's endpoint as span attributes (the keys v2's remote endpoint gets). */
+function peerAttributes(attrs: KeyValue[], ep: V1Endpoint): void {
+  const put = (key: string, value: KeyValue['value']) => {
+    const i = attrs.findIndex((kv) => kv.key === key);
+    if (i >= 0) attrs[i] = { key, value };
+    else attrs.push({ key, value });
+  };
+  if (ep.serviceName !== '') put('service.peer.name', { type: 'string', value: ep.serviceName });
+  const ip = ep.ipv6 || ep.ipv4;
+  if (ip !== '') put('network.peer.address', { type: 'string', value: ip });
+  if (ep.port > 0) put('net.peer.port', { type: 'int', value: String(ep.port) });
+}
+
 const STATUS_KEYS = [
   'census.status_code',
   'census.status_description',
@@ -190,8 +205,14 @@ function toSpan(raw: unknown, opts: ZipkinV1Options): { span: Span; endpoint: V1
   for (const b of binary as unknown[]) {
     if (!isObject(b)) continue;
     let key = strField(b, 'key');
-    const value = strField(b, 'value');
     const ep = endpointOf(b.endpoint);
+    if (ADDRESS_KEYS.has(key) && b.value === true) {
+      // An address annotation (`ca`, `sa`, `ma`): its endpoint is the peer, as Zipkin's own v1
+      // reader takes it (the Collector refuses the request over the boolean).
+      if (ep) peerAttributes(attributes, ep);
+      continue;
+    }
+    const value = strField(b, 'value');
     if (ep && ep.serviceName !== '') fallbackService = ep.serviceName;
     if (key === 'lc') {
       localComponent = value;
