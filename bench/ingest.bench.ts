@@ -2,13 +2,17 @@
  * Ingest benchmark: realistic multi-service traces (the demo shop) sent over OTLP/HTTP (protobuf)
  * and OTLP/gRPC to a Vivace child process on this machine. Prints spans/s, server CPU seconds per
  * 100k spans, server peak RSS and bytes per span on disk. The load generator runs in this process,
- * on the same cores; requests are generated and encoded before timing starts.
+ * on the same cores; requests are generated and encoded before timing starts. Then, on the same
+ * server, `--foreign` spans (default 300k) each as Jaeger thrift over HTTP (a `Batch` per service)
+ * and as Zipkin v2 JSON: spans/s and CPU for those receivers.
  *
- *   npm run bench:ingest [-- --spans 1500000 --concurrency 8 --batch 1000]
+ *   npm run bench:ingest [-- --spans 1500000 --concurrency 8 --batch 1000 --foreign 300000]
  */
 import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { countSpans } from '../src/model/index.js';
+import { jaegerThriftBodies, zipkinV2Json } from './foreign-encode.js';
 import {
   blockStats,
   cpuSeconds,
@@ -17,6 +21,7 @@ import {
   numberArg,
   peakRssBytes,
   pool,
+  postAll,
   sendHttp,
   startServer,
   type Request,
@@ -26,6 +31,7 @@ import {
 const TOTAL_SPANS = numberArg('spans', 1_500_000);
 const CONCURRENCY = numberArg('concurrency', 8);
 const BATCH_SPANS = numberArg('batch', 1000);
+const FOREIGN_SPANS = numberArg('foreign', 300_000);
 
 const identity = (b: Buffer): Buffer => b;
 const TraceClient = makeGenericClientConstructor(
@@ -128,6 +134,25 @@ overrides:
     );
     if (spans !== compacted.spans)
       console.log(`note: sent ${spans} spans, blocks hold ${compacted.spans}`);
+    if (FOREIGN_SPANS > 0) {
+      console.log(`generating ${fmt(FOREIGN_SPANS)} spans each for Jaeger and Zipkin…`);
+      const jaegerReqs = makeRequests(
+        FOREIGN_SPANS,
+        3,
+        BATCH_SPANS,
+        50,
+        jaegerThriftBodies,
+      ).requests;
+      const zipkinReqs = makeRequests(FOREIGN_SPANS, 4, BATCH_SPANS, 50, (b) => [
+        { body: zipkinV2Json(b), spans: countSpans(b) },
+      ]).requests;
+      await phase('Jaeger thrift', server, jaegerReqs, (s, r, c) =>
+        postAll(`${s.jaegerHttp}/api/traces`, 'application/x-thrift', r, c),
+      );
+      await phase('Zipkin JSON', server, zipkinReqs, (s, r, c) =>
+        postAll(`${s.zipkin}/api/v2/spans`, 'application/json', r, c),
+      );
+    }
   } finally {
     await server.stop();
   }

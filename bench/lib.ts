@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { encodeTraceProto } from '../src/api/encode/index.js';
 import { ShopTraceGenerator } from '../src/demo/index.js';
-import { countSpans } from '../src/model/index.js';
+import { countSpans, type SpanBatch } from '../src/model/index.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,13 +25,23 @@ export interface ServerProcess {
   api: string;
   otlpHttp: string;
   otlpGrpc: string;
+  /** Jaeger thrift_http, `http://host:port`. */
+  jaegerHttp: string;
+  /** Zipkin, `http://host:port`. */
+  zipkin: string;
   stop(): Promise<void>;
 }
 
 /** Starts `vivace` as a child process with a config made from `extraYaml` and free ports. */
 export async function startServer(dataDir: string, extraYaml: string): Promise<ServerProcess> {
   await mkdir(dataDir, { recursive: true });
-  const [api, http, grpc] = [await freePort(), await freePort(), await freePort()];
+  const [api, http, grpc, jaeger, zipkin] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const config = `server:
   http_listen_address: 127.0.0.1
   http_listen_port: ${api}
@@ -42,6 +52,10 @@ distributor:
       protocols:
         grpc: {endpoint: "127.0.0.1:${grpc}"}
         http: {endpoint: "127.0.0.1:${http}"}
+    jaeger:
+      protocols:
+        thrift_http: {endpoint: "127.0.0.1:${jaeger}"}
+    zipkin: {endpoint: "127.0.0.1:${zipkin}"}
 storage:
   trace:
     backend: local
@@ -69,6 +83,8 @@ ${extraYaml}`;
     api: base,
     otlpHttp: `http://127.0.0.1:${http}`,
     otlpGrpc: `127.0.0.1:${grpc}`,
+    jaegerHttp: `http://127.0.0.1:${jaeger}`,
+    zipkin: `http://127.0.0.1:${zipkin}`,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -135,6 +151,9 @@ export function makeRequests(
   seed: number,
   batchSpans: number,
   sampleEvery = 50,
+  encode: (batch: SpanBatch) => Request[] = (batch) => [
+    { body: encodeTraceProto(batch), spans: countSpans(batch) },
+  ],
 ): { requests: Request[]; sample: Array<{ traceId: string; spans: number }> } {
   const gen = new ShopTraceGenerator({
     seed,
@@ -154,24 +173,29 @@ export function makeRequests(
     }
     for (const [traceId, n] of perTrace)
       if (traces++ % sampleEvery === 0) sample.push({ traceId, spans: n });
-    const n = countSpans(batch);
-    requests.push({ body: encodeTraceProto(batch), spans: n });
-    total += n;
+    requests.push(...encode(batch));
+    total += countSpans(batch);
   }
   return { requests, sample };
 }
 
 /** Posts requests to OTLP/HTTP, retrying on 429/503. */
-export async function sendHttp(
-  server: ServerProcess,
+export function sendHttp(server: ServerProcess, reqs: Request[], concurrency: number) {
+  return postAll(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', reqs, concurrency);
+}
+
+/** Posts every request's body to `url`, `concurrency` at a time, retrying on 429/503. */
+export async function postAll(
+  url: string,
+  contentType: string,
   reqs: Request[],
   concurrency: number,
 ): Promise<void> {
   await pool(reqs, concurrency, async (r) => {
     for (;;) {
-      const res = await fetch(`${server.otlpHttp}/v1/traces`, {
+      const res = await fetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-protobuf' },
+        headers: { 'Content-Type': contentType },
         body: r.body,
       });
       await res.arrayBuffer();
