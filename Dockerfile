@@ -18,8 +18,9 @@ RUN mkdir -p /var/vivace && chown node:node /var/vivace
 USER node
 VOLUME /var/vivace
 
-# 3200 Tempo API, 4317 OTLP gRPC, 4318 OTLP HTTP, 3000 UI (status page for now).
-EXPOSE 3200 4317 4318 3000
+# 3200 Tempo API, 4317 OTLP gRPC, 4318 OTLP HTTP, 14268 Jaeger HTTP, 14250 Jaeger gRPC,
+# 6831-6832/udp Jaeger agent, 9411 Zipkin, 3000 UI (status page for now).
+EXPOSE 3200 4317 4318 14268 14250 6831/udp 6832/udp 9411 3000
 
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3200/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
