@@ -560,3 +560,49 @@ describe('Zipkin helpers', () => {
     assert.deepEqual(tagValue('false', true), { type: 'bool', value: false });
   });
 });
+
+describe('Zipkin: cut and mutated payloads', () => {
+  it('never throw anything but InvalidRequestError', () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const span = base({
+      parentId: PARENT,
+      kind: 'CLIENT',
+      remoteEndpoint: { serviceName: 'db', ipv4: '10.0.0.9', port: 5432 },
+      annotations: [{ timestamp: TS + 5, value: 'x|{"a":1}|0' }],
+      tags: { 'otlp.link.0': `${TRACE}|${PARENT}||{}|0`, error: 'true' },
+    });
+    const v1 = [
+      {
+        traceId: TRACE,
+        id: SPAN,
+        annotations: [{ timestamp: TS, value: 'cs' }],
+        binaryAnnotations: [{ key: 'k', value: 'v' }],
+      },
+    ];
+    const good = [
+      ['zipkin-v2-json', Buffer.from(JSON.stringify([span]))],
+      ['zipkin-v2-proto', toProto([span])],
+      ['zipkin-v1-json', Buffer.from(JSON.stringify(v1))],
+    ] as const;
+    for (let i = 0; i < 3000; i++) {
+      const [format, bytes] = good[i % good.length] as (typeof good)[number];
+      const copy = Uint8Array.prototype.slice.call(
+        bytes,
+        0,
+        Math.floor(rand() * (bytes.length + 1)),
+      );
+      for (let j = 0; j < 3 && copy.length > 0; j++)
+        copy[Math.floor(rand() * copy.length)] = Math.floor(rand() * 256);
+      try {
+        decodeZipkin(format, copy, OPTS);
+      } catch (err) {
+        assert.equal(
+          (err as Error).name,
+          'InvalidRequestError',
+          `${format}: ${(err as Error).stack}`,
+        );
+      }
+    }
+  });
+});
