@@ -13,7 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import type { AnyValue, KeyValue, Span, SpanBatch } from '../../src/model/index.js';
-import { emitBatchDatagram, postSpansRequest, type TestBatch } from '../helpers/jaeger-wire.js';
+import {
+  emitBatchDatagram,
+  postSpansRequest,
+  thriftBatch,
+  type TestBatch,
+} from '../helpers/jaeger-wire.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { READ_PATHS } from '../helpers/trace-read.js';
 
@@ -544,5 +549,79 @@ describe('zipkin (zipkin-js with its HTTP transport)', () => {
       topic: 'string:orders',
       'network.local.address': 'string:2001:db8::1',
     });
+  });
+});
+
+describe('multi-tenancy', () => {
+  let mt: TestServer;
+  before(async () => {
+    mt = await startTestServer({
+      multitenancyEnabled: true,
+      receivers: {
+        jaegerThriftHttp: { ...free, maxRequestBodyBytes: 1 << 20 },
+        jaegerThriftCompact: { ...free, maxPacketBytes: 65_000 },
+        zipkin: { ...free, maxRequestBodyBytes: 1 << 20, parseStringTags: false },
+      },
+    });
+  });
+  after(() => mt.close());
+
+  it('stores Jaeger and Zipkin spans under X-Scope-OrgID; refuses requests without it', async () => {
+    const jaegerUrl = `http://127.0.0.1:${mt.app.ports['jaeger_thrift_http']}/api/traces`;
+    const zipkinUrl = `http://127.0.0.1:${mt.app.ports['zipkin']}/api/v2/spans`;
+    const thrift = { 'Content-Type': 'application/x-thrift' };
+    const noTenant = await fetch(jaegerUrl, {
+      method: 'POST',
+      body: thriftBatch(BATCH),
+      headers: thrift,
+    });
+    assert.deepEqual(
+      [noTenant.status, await noTenant.text()],
+      [401, 'no org id: multi-tenancy is on, set the X-Scope-OrgID header\n'],
+    );
+    const ok = await fetch(jaegerUrl, {
+      method: 'POST',
+      body: thriftBatch(BATCH),
+      headers: { ...thrift, 'X-Scope-OrgID': 'team-a' },
+    });
+    assert.equal(ok.status, 202);
+    const zipkinTrace = 'f'.repeat(32);
+    const z = await fetch(zipkinUrl, {
+      method: 'POST',
+      body: JSON.stringify([
+        { traceId: zipkinTrace, id: 'f'.repeat(16), name: 'z', timestamp: 1_750_000_000_000_000 },
+      ]),
+      headers: { 'Content-Type': 'application/json', 'X-Scope-OrgID': 'team-b' },
+    });
+    assert.equal(z.status, 202);
+    const read = (id: string, tenant: string) =>
+      fetch(`${mt.api}/api/v2/traces/${id}`, { headers: { 'X-Scope-OrgID': tenant } }).then(
+        (r) => r.status,
+      );
+    const jaegerTrace = BATCH.spans[0]?.traceId as string;
+    assert.deepEqual(
+      [
+        await read(jaegerTrace, 'team-a'),
+        await read(jaegerTrace, 'team-b'),
+        await read(zipkinTrace, 'team-b'),
+        await read(zipkinTrace, 'team-a'),
+      ],
+      [200, 404, 200, 404],
+    );
+  });
+
+  it('refuses agent datagrams, which cannot carry a tenant, and counts them', async () => {
+    const counter =
+      'vivace_receiver_datagrams_refused_total{receiver="jaeger_thrift_compact",reason="multitenancy"}';
+    const text = async () => (await fetch(`${mt.api}/metrics`)).text();
+    await sendUdp(
+      mt.app.ports['jaeger_thrift_compact'] as number,
+      emitBatchDatagram(BATCH, 'compact'),
+    );
+    const deadline = Date.now() + 3000;
+    while (!(await text()).includes(`${counter} 1`)) {
+      if (Date.now() > deadline) assert.fail('the datagram was not counted');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   });
 });
