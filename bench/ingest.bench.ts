@@ -12,6 +12,7 @@ import { credentials, makeGenericClientConstructor, type Client } from '@grpc/gr
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countSpans } from '../src/model/index.js';
+import { rawUnaryService } from '../src/receivers/grpc-unary.js';
 import { jaegerThriftBodies, zipkinV2Json } from './foreign-encode.js';
 import {
   blockStats,
@@ -33,19 +34,8 @@ const CONCURRENCY = numberArg('concurrency', 8);
 const BATCH_SPANS = numberArg('batch', 1000);
 const FOREIGN_SPANS = numberArg('foreign', 300_000);
 
-const identity = (b: Buffer): Buffer => b;
 const TraceClient = makeGenericClientConstructor(
-  {
-    Export: {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  },
+  rawUnaryService('Export', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'),
   'TraceService',
 );
 

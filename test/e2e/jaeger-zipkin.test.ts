@@ -10,9 +10,9 @@ import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import type { AnyValue, KeyValue, Span, SpanBatch } from '../../src/model/index.js';
+import type { Span, SpanBatch } from '../../src/model/index.js';
 import {
   emitBatchDatagram,
   postSpansRequest,
@@ -21,6 +21,7 @@ import {
 } from '../helpers/jaeger-wire.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { READ_PATHS } from '../helpers/trace-read.js';
+import { attrs } from '../helpers/attributes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -59,26 +60,6 @@ before(async () => {
 after(() => server.close());
 
 const port = (name: string): number => server.app.ports[name] as number;
-
-function attrs(list: readonly KeyValue[]): Record<string, string> {
-  return Object.fromEntries(list.map((kv) => [kv.key, show(kv.value)]));
-}
-
-function show(v: AnyValue): string {
-  switch (v.type) {
-    case 'bytes':
-      return `bytes:${Buffer.from(v.value).toString('hex')}`;
-    case 'array':
-    case 'kvlist':
-    case 'empty':
-      return v.type;
-    case 'string':
-    case 'bool':
-    case 'int':
-    case 'double':
-      return `${v.type}:${String(v.value)}`;
-  }
-}
 
 /** Reads a trace through every API path (retrying until it is there) and checks they agree. */
 async function readAll(traceId: string): Promise<SpanBatch> {
@@ -240,40 +221,17 @@ describe('Jaeger agent compact protocol and gRPC', () => {
   });
 
   it('takes PostSpans over gRPC; an empty PostSpansResponse once durable', async () => {
-    const client = new Client(`127.0.0.1:${port('jaeger_grpc')}`, credentials.createInsecure());
-    const reply = await new Promise<Buffer>((resolve, reject) =>
-      client.makeUnaryRequest(
-        '/jaeger.api_v2.CollectorService/PostSpans',
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.from(postSpansRequest(BATCH)),
-        new Metadata(),
-        (err, value) => (err ? reject(err) : resolve(value as Buffer)),
-      ),
-    );
-    client.close();
-    assert.equal(reply.length, 0);
-    checkBatchSpan(
-      await readAll(BATCH.spans[0]?.traceId as string),
-      BATCH.spans[0]?.traceId as string,
-    );
+    const { err, reply } = await postSpans(postSpansRequest(BATCH));
+    assert.equal(err, null);
+    assert.equal(reply?.length, 0);
+    const traceId = BATCH.spans[0]?.traceId as string;
+    checkBatchSpan(await readAll(traceId), traceId);
   });
 
   it('answers INVALID_ARGUMENT with the reason for a malformed PostSpansRequest', async () => {
-    const client = new Client(`127.0.0.1:${port('jaeger_grpc')}`, credentials.createInsecure());
-    const err = await new Promise<{ code: number; details: string }>((resolve) =>
-      client.makeUnaryRequest(
-        '/jaeger.api_v2.CollectorService/PostSpans',
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.from([0x0a, 0x05, 0x01]),
-        new Metadata(),
-        (e) => resolve(e as unknown as { code: number; details: string }),
-      ),
-    );
-    client.close();
+    const { err } = await postSpans(new Uint8Array([0x0a, 0x05, 0x01]));
     assert.deepEqual(
-      [err.code, err.details],
+      [err?.code, err?.details],
       [
         3,
         'invalid Jaeger protobuf: truncated length-delimited field 1 of PostSpansRequest at byte 0',
@@ -281,6 +239,27 @@ describe('Jaeger agent compact protocol and gRPC', () => {
     );
   });
 });
+
+/** Calls `CollectorService/PostSpans` with raw request bytes. */
+async function postSpans(
+  body: Uint8Array,
+): Promise<{ err: ServiceError | null; reply: Buffer | undefined }> {
+  const client = new Client(`127.0.0.1:${port('jaeger_grpc')}`, credentials.createInsecure());
+  try {
+    return await new Promise((resolve) =>
+      client.makeUnaryRequest(
+        '/jaeger.api_v2.CollectorService/PostSpans',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from(body),
+        new Metadata(),
+        (err, reply) => resolve({ err, reply }),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
 
 function sendUdp(to: number, bytes: Uint8Array): Promise<void> {
   const socket = createSocket('udp4');

@@ -54,6 +54,23 @@ export interface JaegerBatch {
   spans: JaegerSpan[];
 }
 
+/** A span with every field empty (ids INVALID_ID), for a decoder to fill. */
+export function emptyJaegerSpan(invalidId: string): JaegerSpan {
+  return {
+    traceId: invalidId,
+    spanId: invalidId,
+    parentSpanId: '',
+    operationName: '',
+    references: [],
+    flags: 0,
+    startTime: { sec: 0, nanos: 0 },
+    duration: { sec: 0, nanos: 0 },
+    tags: [],
+    logs: [],
+    process: undefined,
+  };
+}
+
 /** An Instant from a count of microseconds (thrift's unit); negative counts become 0. */
 export function instantFromMicros(us: number): Instant {
   if (!(us > 0)) return { sec: 0, nanos: 0 };

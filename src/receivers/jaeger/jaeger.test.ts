@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnyValue, KeyValue, Span } from '../../model/index.js';
+import type { Span } from '../../model/index.js';
 import {
   emitBatchDatagram,
   postSpansRequest,
@@ -18,6 +18,7 @@ import {
 } from '../../../test/helpers/jaeger-wire.js';
 import { spansOf } from '../../../test/helpers/batches.js';
 import { decodeJaeger, type JaegerFormat } from './decode.js';
+import { attrs } from '../../../test/helpers/attributes.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const OTHER_TRACE = '00000000000000004bf92f3577b34da6';
@@ -60,27 +61,6 @@ function span(over: Partial<TestSpan> = {}): TestSpan {
     durationUs: 2500,
     ...over,
   };
-}
-
-/** Attributes as a plain object: key → "type:value". */
-function attrs(list: readonly KeyValue[]): Record<string, string> {
-  return Object.fromEntries(list.map((kv) => [kv.key, show(kv.value)]));
-}
-
-function show(v: AnyValue): string {
-  switch (v.type) {
-    case 'bytes':
-      return `bytes:${Buffer.from(v.value).toString('hex')}`;
-    case 'array':
-    case 'kvlist':
-    case 'empty':
-      return v.type;
-    case 'string':
-    case 'bool':
-    case 'int':
-    case 'double':
-      return `${v.type}:${String(v.value)}`;
-  }
 }
 
 function decodeOne(format: JaegerFormat, tags: TestTag[], over: Partial<TestSpan> = {}): Span {

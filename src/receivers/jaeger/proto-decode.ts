@@ -9,13 +9,14 @@ import { hexId16, hexId8 } from '../otlp/buffer-text.js';
 import { INVALID_ID } from '../otlp/decode-result.js';
 import { ProtoReader } from '../otlp/protobuf-reader.js';
 import { unknownTagType } from './thrift-decode.js';
-import type {
-  Instant,
-  JaegerBatch,
-  JaegerLog,
-  JaegerProcess,
-  JaegerRef,
-  JaegerSpan,
+import {
+  emptyJaegerSpan,
+  type Instant,
+  type JaegerBatch,
+  type JaegerLog,
+  type JaegerProcess,
+  type JaegerRef,
+  type JaegerSpan,
 } from './jaeger-model.js';
 
 const fieldsUpTo = (n: number): number => ((1 << (n + 1)) - 2) >>> 0;
@@ -171,19 +172,7 @@ function readLog(r: ProtoReader, end: number): JaegerLog {
 
 function readSpan(r: ProtoReader, end: number): JaegerSpan {
   const msg = 'Span';
-  const span: JaegerSpan = {
-    traceId: INVALID_ID,
-    spanId: INVALID_ID,
-    parentSpanId: '',
-    operationName: '',
-    references: [],
-    flags: 0,
-    startTime: { sec: 0, nanos: 0 },
-    duration: { sec: 0, nanos: 0 },
-    tags: [],
-    logs: [],
-    process: undefined,
-  };
+  const span: JaegerSpan = emptyJaegerSpan(INVALID_ID);
   while (r.pos < end) {
     const tag = r.tag(end, msg);
     switch (tag) {

@@ -10,6 +10,7 @@
 import { i64ToDecimal, type AnyValue, type KeyValue } from '../../model/index.js';
 import { INVALID_ID } from '../otlp/decode-result.js';
 import {
+  emptyJaegerSpan,
   instantFromMicros,
   type Instant,
   type JaegerBatch,
@@ -271,19 +272,7 @@ function readSpan(r: ThriftReader): JaegerSpan {
   let seen = 0;
   let low = ZERO_SPAN;
   let high = ZERO_SPAN;
-  const span: JaegerSpan = {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    operationName: '',
-    references: [],
-    flags: 0,
-    startTime: { sec: 0, nanos: 0 },
-    duration: { sec: 0, nanos: 0 },
-    tags: [],
-    logs: [],
-    process: undefined,
-  };
+  const span: JaegerSpan = emptyJaegerSpan('');
   r.structBegin();
   for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
     const id = r.fieldId;

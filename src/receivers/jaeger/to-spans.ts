@@ -97,19 +97,8 @@ function processKey(p: JaegerProcess | undefined): string {
 }
 
 function valueKey(v: AnyValue): string {
-  switch (v.type) {
-    case 'bytes':
-      return `b${Buffer.from(v.value).toString('hex')}`;
-    case 'array':
-    case 'kvlist':
-    case 'empty':
-      return v.type;
-    case 'string':
-    case 'bool':
-    case 'int':
-    case 'double':
-      return `${v.type[0]}${String(v.value)}`;
-  }
+  if (v.type === 'bytes') return `b${Buffer.from(v.value).toString('hex')}`;
+  return JSON.stringify(v);
 }
 
 /** The Collector's protobuf translator leaves a process with this service name out. */

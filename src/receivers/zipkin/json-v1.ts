@@ -8,7 +8,8 @@
 import type { KeyValue, ResourceSpans, Span, SpanKind, StatusCode } from '../../model/index.js';
 import { DecodeTally, type DecodeResult } from '../otlp/decode-result.js';
 import { microsText } from './to-spans-v2.js';
-import { tagValue, zipkinError } from './zipkin-model.js';
+import { fieldFail, forEachSpan, isObject, microsField, stringField } from './json-fields.js';
+import { tagValue } from './zipkin-model.js';
 
 interface V1Endpoint {
   serviceName: string;
@@ -50,11 +51,8 @@ const STATUS_KEYS = [
   'error',
 ];
 
-class V1Error extends Error {}
-
-function fail(what: string): never {
-  throw new V1Error(what);
-}
+const strField = stringField;
+const intField = (o: Record<string, unknown>, key: string) => microsField(o, key, true);
 
 export interface ZipkinV1Options {
   parseStringTags: boolean;
@@ -64,25 +62,11 @@ export interface ZipkinV1Options {
 
 /** Decodes and maps a Zipkin v1 JSON body. */
 export function decodeZipkinV1Json(text: string, opts: ZipkinV1Options): DecodeResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw zipkinError('v1 JSON', `the body is not JSON: ${(err as Error).message}`);
-  }
-  if (doc === null) doc = [];
-  if (!Array.isArray(doc)) throw zipkinError('v1 JSON', 'the body must be a JSON array of spans');
   const tally = new DecodeTally();
   const resourceSpans: ResourceSpans[] = [];
   const byEndpoint = new Map<string, Span[]>();
-  (doc as unknown[]).forEach((raw, i) => {
-    let mapped: { span: Span; endpoint: V1Endpoint };
-    try {
-      mapped = toSpan(raw, opts);
-    } catch (err) {
-      if (err instanceof V1Error) throw zipkinError('v1 JSON', `span ${i}: ${err.message}`);
-      throw err;
-    }
+  forEachSpan(text, 'v1 JSON', (raw, i) => {
+    const mapped = toSpan(raw, opts);
     const ep = mapped.endpoint;
     const key = `${ep.serviceName}-${ep.ipv4}-${ep.ipv6}-${ep.port}`;
     let spans = byEndpoint.get(key);
@@ -116,36 +100,16 @@ function endpointResource(ep: V1Endpoint): KeyValue[] {
   return attrs;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function strField(o: Record<string, unknown>, key: string): string {
-  const v = o[key];
-  if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') fail(`${key} must be a string, not ${JSON.stringify(v)}`);
-  return v;
-}
-
-function intField(o: Record<string, unknown>, key: string): number {
-  const v = o[key];
-  if (v === undefined || v === null) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    fail(`${key} must be an integer of microseconds, not ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
 const HEX = /^[0-9A-Fa-f]*$/;
 
 function hexId(text: string, what: string, lengths: readonly number[]): string {
   if (!lengths.includes(text.length)) {
-    fail(
+    fieldFail(
       `${what}: hex ${what === 'traceId' ? 'traceId' : 'Id'} has wrong length (expected ${lengths.join(' or ')})`,
     );
   }
-  if (!HEX.test(text)) fail(`${what}: "${text}" is not hex`);
-  if (/^0+$/.test(text)) fail(`${what}: ${what === 'traceId' ? 'traceId' : 'ID'} is zero`);
+  if (!HEX.test(text)) fieldFail(`${what}: "${text}" is not hex`);
+  if (/^0+$/.test(text)) fieldFail(`${what}: ${what === 'traceId' ? 'traceId' : 'ID'} is zero`);
   return text.toLowerCase().padStart(lengths.includes(32) ? 32 : 16, '0');
 }
 
@@ -161,7 +125,7 @@ function endpointOf(raw: unknown): V1Endpoint | undefined {
 }
 
 function toSpan(raw: unknown, opts: ZipkinV1Options): { span: Span; endpoint: V1Endpoint } {
-  if (!isObject(raw)) fail('a span must be a JSON object');
+  if (!isObject(raw)) fieldFail('a span must be a JSON object');
   const traceId = hexId(strField(raw, 'traceId'), 'traceId', [16, 32]);
   const spanId = hexId(strField(raw, 'id'), 'id', [16]);
   const parentText = strField(raw, 'parentId');
@@ -173,7 +137,7 @@ function toSpan(raw: unknown, opts: ZipkinV1Options): { span: Span; endpoint: V1
   let maxTs = 0;
   const events: Span['events'] = [];
   const annotations = raw.annotations ?? [];
-  if (!Array.isArray(annotations)) fail('annotations must be an array');
+  if (!Array.isArray(annotations)) fieldFail('annotations must be an array');
   for (const a of annotations as unknown[]) {
     if (!isObject(a)) continue;
     const value = strField(a, 'value');
@@ -201,7 +165,7 @@ function toSpan(raw: unknown, opts: ZipkinV1Options): { span: Span; endpoint: V1
   let fallbackService = '';
   let localComponent = '';
   const binary = raw.binaryAnnotations ?? [];
-  if (!Array.isArray(binary)) fail('binaryAnnotations must be an array');
+  if (!Array.isArray(binary)) fieldFail('binaryAnnotations must be an array');
   for (const b of binary as unknown[]) {
     if (!isObject(b)) continue;
     let key = strField(b, 'key');

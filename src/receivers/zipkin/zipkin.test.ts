@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import type { AnyValue, KeyValue, Span } from '../../model/index.js';
+import type { Span } from '../../model/index.js';
 import { spansOf } from '../../../test/helpers/batches.js';
 import { decodeZipkin } from './decode.js';
 import { ipBytesText, isIpText, tagValue } from './zipkin-model.js';
+import { attrs } from '../../../test/helpers/attributes.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const SPAN = 'b7ad6b7169203331';
@@ -56,25 +57,6 @@ function toProto(spans: V2[]): Uint8Array {
   };
   const m = listOfSpans.fromObject(msg);
   return listOfSpans.encode(m).finish();
-}
-
-function attrs(list: readonly KeyValue[]): Record<string, string> {
-  return Object.fromEntries(list.map((kv) => [kv.key, show(kv.value)]));
-}
-
-function show(v: AnyValue): string {
-  switch (v.type) {
-    case 'bytes':
-    case 'array':
-    case 'kvlist':
-    case 'empty':
-      return v.type;
-    case 'string':
-    case 'bool':
-    case 'int':
-    case 'double':
-      return `${v.type}:${String(v.value)}`;
-  }
 }
 
 function base(over: V2 = {}): V2 {
