@@ -48,7 +48,12 @@ export const KEY_NOTES: Readonly<Record<string, string>> = {
   target: 'target: accepted; Vivace always runs every component in one process',
   stream_over_http_enabled:
     'stream_over_http_enabled: accepted but not used; gRPC streaming (tempopb.StreamingQuerier) is not available yet, provision Grafana with streaming off',
-  metrics_generator: 'metrics_generator is not available yet',
+  'metrics_generator.storage.path':
+    'metrics_generator.storage.path: accepted but not used; Vivace keeps generated series in memory and remote-writes them (no generator WAL)',
+  'metrics_generator.traces_storage':
+    'metrics_generator.traces_storage: accepted but not used; TraceQL metrics read the blocks Vivace already stores',
+  'metrics_generator.processor.local_blocks':
+    'metrics_generator.processor.local_blocks: accepted but not used; TraceQL metrics read the blocks Vivace already stores',
   'distributor.receivers.kafka': `distributor.receivers.kafka ${UNUSED_RECEIVER}`,
   'distributor.receivers.opencensus': `distributor.receivers.opencensus ${UNUSED_RECEIVER}`,
   live_store:

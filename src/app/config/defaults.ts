@@ -1,4 +1,4 @@
-import type { ReceiversConfig, VivaceConfig } from './types.js';
+import type { GeneratorConfig, ReceiversConfig, VivaceConfig } from './types.js';
 
 const MiB = 1024 * 1024;
 const SECOND = 1000;
@@ -88,6 +88,46 @@ export function baseConfig(): VivaceConfig {
       metricsGeneratorProcessors: [],
     },
     ui: { enabled: true, httpListenPort: 3000 },
+    generator: defaultGenerator(),
+  };
+}
+
+/** Tempo's metrics-generator defaults (`modules/generator`). */
+export function defaultGenerator(): GeneratorConfig {
+  return {
+    collectionIntervalMs: 15 * SECOND,
+    staleDurationMs: 15 * MINUTE,
+    externalLabels: {},
+    injectTenantIdAs: '',
+    maxLabelNameLength: 1024,
+    maxLabelValueLength: 2048,
+    ingestionSlackMs: 30 * SECOND,
+    maxActiveSeries: 0,
+    serviceGraphs: {
+      waitMs: 10 * SECOND,
+      maxItems: 10_000,
+      histogramBuckets: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8],
+      dimensions: [],
+      enableClientServerPrefix: false,
+      enableMessagingSystemLatencyHistogram: false,
+      enableVirtualNodeLabel: false,
+      peerAttributes: ['peer.service', 'db.name', 'db.system', 'db.system.name'],
+      databaseNameAttributes: ['db.namespace', 'db.name', 'db.system', 'db.system.name'],
+    },
+    spanMetrics: {
+      histogramBuckets: Array.from({ length: 14 }, (_, i) => 0.002 * 2 ** i),
+      intrinsicDimensions: {
+        service: true,
+        span_name: true,
+        span_kind: true,
+        status_code: true,
+        status_message: false,
+      },
+      dimensions: [],
+      spanMultiplierKey: '',
+    },
+    remoteWrite: [],
+    remoteWriteAddOrgIdHeader: true,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { closestMatch } from './closest.js';
-import type { VivaceConfig } from './types.js';
+import type { GeneratorConfig, RemoteWriteConfig, VivaceConfig } from './types.js';
 import {
   describeValue,
   isMapping,
@@ -17,8 +17,10 @@ import {
   readDurationMs,
   readOneOf,
   readPort,
+  readIncreasingNumbers,
   readString,
   readStringList,
+  readStringMap,
   readWholeNumber,
 } from './values.js';
 import type { Read, Reader } from './values.js';
@@ -66,6 +68,143 @@ export function valueAt(root: unknown, path: string): unknown {
   }
   return node;
 }
+
+const MG = 'metrics_generator';
+const SG = `${MG}.processor.service_graphs`;
+const SM = `${MG}.processor.span_metrics`;
+const seconds = positive(readDurationMs);
+
+function readRemoteWrite(raw: unknown): Read<GeneratorConfig['remoteWrite']> {
+  if (!Array.isArray(raw))
+    return { ok: false, problem: `expected a list, got ${describeValue(raw)}` };
+  const out: RemoteWriteConfig[] = [];
+  for (const [i, item] of raw.entries()) {
+    if (!isMapping(item) || typeof item.url !== 'string' || !/^https?:\/\//.test(item.url)) {
+      return { ok: false, problem: `entry ${i} needs a url (http:// or https://)` };
+    }
+    const headers =
+      item.headers === undefined ? { ok: true as const, value: {} } : readStringMap(item.headers);
+    if (!headers.ok) return { ok: false, problem: `entry ${i}: headers: ${headers.problem}` };
+    const exemplars =
+      item.send_exemplars === undefined
+        ? { ok: true as const, value: false }
+        : readBool(item.send_exemplars);
+    if (!exemplars.ok)
+      return { ok: false, problem: `entry ${i}: send_exemplars: ${exemplars.problem}` };
+    out.push({ url: item.url, headers: headers.value, sendExemplars: exemplars.value });
+  }
+  return { ok: true, value: out };
+}
+
+const INTRINSICS = ['service', 'span_name', 'span_kind', 'status_code', 'status_message'] as const;
+
+/** The metrics generator's keys (`metrics_generator.*`). */
+const GENERATOR_FIELDS: FieldSpec[] = [
+  field(
+    `${MG}.registry.collection_interval`,
+    seconds,
+    (d, v) => (d.generator.collectionIntervalMs = v),
+  ),
+  field(`${MG}.registry.stale_duration`, seconds, (d, v) => (d.generator.staleDurationMs = v)),
+  field(
+    `${MG}.registry.external_labels`,
+    readStringMap,
+    (d, v) => (d.generator.externalLabels = { ...v }),
+  ),
+  field(
+    `${MG}.registry.inject_tenant_id_as`,
+    readString,
+    (d, v) => (d.generator.injectTenantIdAs = v),
+  ),
+  field(
+    `${MG}.registry.max_label_name_length`,
+    positive(readWholeNumber),
+    (d, v) => (d.generator.maxLabelNameLength = v),
+  ),
+  field(
+    `${MG}.registry.max_label_value_length`,
+    positive(readWholeNumber),
+    (d, v) => (d.generator.maxLabelValueLength = v),
+  ),
+  field(
+    `${MG}.metrics_ingestion_time_range_slack`,
+    nonNegative(readDurationMs),
+    (d, v) => (d.generator.ingestionSlackMs = v),
+  ),
+  field(
+    `${MG}.storage.remote_write`,
+    readRemoteWrite,
+    (d, v) => (d.generator.remoteWrite = v.map((r) => ({ ...r, headers: { ...r.headers } }))),
+  ),
+  field(
+    `${MG}.storage.remote_write_add_org_id_header`,
+    readBool,
+    (d, v) => (d.generator.remoteWriteAddOrgIdHeader = v),
+  ),
+  field(`${SG}.wait`, seconds, (d, v) => (d.generator.serviceGraphs.waitMs = v)),
+  field(
+    `${SG}.max_items`,
+    positive(readWholeNumber),
+    (d, v) => (d.generator.serviceGraphs.maxItems = v),
+  ),
+  field(
+    `${SG}.histogram_buckets`,
+    readIncreasingNumbers,
+    (d, v) => (d.generator.serviceGraphs.histogramBuckets = [...v]),
+  ),
+  field(
+    `${SG}.dimensions`,
+    readStringList,
+    (d, v) => (d.generator.serviceGraphs.dimensions = [...v]),
+  ),
+  field(
+    `${SG}.enable_client_server_prefix`,
+    readBool,
+    (d, v) => (d.generator.serviceGraphs.enableClientServerPrefix = v),
+  ),
+  field(
+    `${SG}.enable_messaging_system_latency_histogram`,
+    readBool,
+    (d, v) => (d.generator.serviceGraphs.enableMessagingSystemLatencyHistogram = v),
+  ),
+  field(
+    `${SG}.enable_virtual_node_label`,
+    readBool,
+    (d, v) => (d.generator.serviceGraphs.enableVirtualNodeLabel = v),
+  ),
+  field(
+    `${SG}.peer_attributes`,
+    readStringList,
+    (d, v) => (d.generator.serviceGraphs.peerAttributes = [...v]),
+  ),
+  field(
+    `${SG}.database_name_attributes`,
+    readStringList,
+    (d, v) => (d.generator.serviceGraphs.databaseNameAttributes = [...v]),
+  ),
+  field(
+    `${SM}.histogram_buckets`,
+    readIncreasingNumbers,
+    (d, v) => (d.generator.spanMetrics.histogramBuckets = [...v]),
+  ),
+  field(
+    `${SM}.dimensions`,
+    readStringList,
+    (d, v) => (d.generator.spanMetrics.dimensions = [...v]),
+  ),
+  field(
+    `${SM}.span_multiplier_key`,
+    readString,
+    (d, v) => (d.generator.spanMetrics.spanMultiplierKey = v),
+  ),
+  ...INTRINSICS.map((name) =>
+    field(
+      `${SM}.intrinsic_dimensions.${name}`,
+      readBool,
+      (d, v) => (d.generator.spanMetrics.intrinsicDimensions[name] = v),
+    ),
+  ),
+];
 
 /** Metrics-generator processor names Tempo knows, 2.x and 3.x together. */
 export const KNOWN_PROCESSORS = [
@@ -233,6 +372,17 @@ export const FIELDS: readonly FieldSpec[] = [
     (d, v) => (d.overrides.metricsGeneratorProcessors = v),
   ),
   field('overrides.defaults.compaction.block_retention', retention, setTenantRetention),
+  field(
+    'overrides.defaults.metrics_generator.max_active_series',
+    count,
+    (d, v) => (d.generator.maxActiveSeries = v),
+  ),
+  field(
+    'overrides.metrics_generator_max_active_series',
+    count,
+    (d, v) => (d.generator.maxActiveSeries = v),
+  ),
+  ...GENERATOR_FIELDS,
   // Vivace's own section.
   field('ui.enabled', readBool, (d, v) => (d.ui.enabled = v)),
   field('ui.http_listen_port', readPort, (d, v) => (d.ui.httpListenPort = v)),

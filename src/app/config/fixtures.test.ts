@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { defaultGenerator } from './defaults.js';
 import { parseConfig } from './parse-config.js';
 import type { ParseConfigResult, VivaceConfig } from './types.js';
 
 const MiB = 1024 * 1024;
+const STORAGE_PATH_NOTE =
+  'metrics_generator.storage.path: accepted but not used; Vivace keeps generated series in memory and remote-writes them (no generator WAL)';
 
 function load(name: string): ParseConfigResult {
   const text = readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -27,6 +30,13 @@ const TEMPO_DEFAULTS = {
     maxBytesPerTrace: 5_000_000,
     maxAttributeBytes: 2048,
   },
+};
+
+/** Both Tempo fixtures label their series and remote-write to the same Prometheus. */
+const DEPLOYMENT_GENERATOR = {
+  ...defaultGenerator(),
+  externalLabels: { source: 'tempo', cluster: 'docker-compose' },
+  remoteWrite: [{ url: 'http://prometheus:9090/api/v1/write', headers: {}, sendExemplars: true }],
 };
 
 const SINGLE_BINARY: VivaceConfig = {
@@ -59,15 +69,7 @@ const SINGLE_BINARY: VivaceConfig = {
     metricsGeneratorProcessors: ['service-graphs', 'span-metrics', 'local-blocks'],
   },
   ui: { enabled: true, httpListenPort: 3000 },
-  metricsGenerator: {
-    registry: { external_labels: { source: 'tempo', cluster: 'docker-compose' } },
-    storage: {
-      path: '/var/tempo/generator/wal',
-      remote_write: [{ url: 'http://prometheus:9090/api/v1/write', send_exemplars: true }],
-    },
-    traces_storage: { path: '/var/tempo/generator/traces' },
-    processor: { local_blocks: { filter_server_spans: false, flush_to_storage: true } },
-  },
+  generator: DEPLOYMENT_GENERATOR,
 };
 
 const DEPLOYMENT: VivaceConfig = {
@@ -98,13 +100,7 @@ const DEPLOYMENT: VivaceConfig = {
     metricsGeneratorProcessors: ['service-graphs', 'span-metrics'],
   },
   ui: { enabled: true, httpListenPort: 3000 },
-  metricsGenerator: {
-    registry: { external_labels: { source: 'tempo', cluster: 'docker-compose' } },
-    storage: {
-      path: '/tmp/tempo/generator/wal',
-      remote_write: [{ url: 'http://prometheus:9090/api/v1/write', send_exemplars: true }],
-    },
-  },
+  generator: DEPLOYMENT_GENERATOR,
 };
 
 const VIVACE_OWN_KEYS: VivaceConfig = {
@@ -147,6 +143,7 @@ const VIVACE_OWN_KEYS: VivaceConfig = {
     metricsGeneratorProcessors: ['span-metrics'],
   },
   ui: { enabled: false, httpListenPort: 3001 },
+  generator: defaultGenerator(),
 };
 
 const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; errors: string[] }> =
@@ -163,7 +160,9 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
         'query_frontend.trace_by_id.duration_slo: accepted but not used by Vivace',
         'query_frontend.metrics.max_duration: accepted but not used by Vivace',
         'query_frontend.metrics.query_backend_after: accepted but not used by Vivace',
-        'metrics_generator is not available yet',
+        STORAGE_PATH_NOTE,
+        'metrics_generator.traces_storage: accepted but not used; TraceQL metrics read the blocks Vivace already stores',
+        'metrics_generator.processor.local_blocks: accepted but not used; TraceQL metrics read the blocks Vivace already stores',
         'overrides.defaults.metrics_generator.generate_native_histograms: accepted but not used by Vivace',
       ],
       errors: [],
@@ -172,7 +171,7 @@ const cases: Array<{ file: string; config?: VivaceConfig; warnings: string[]; er
       file: 'tempo-deployment.yaml',
       config: DEPLOYMENT,
       warnings: [
-        'metrics_generator is not available yet',
+        STORAGE_PATH_NOTE,
         'overrides.metrics_generator_processors: legacy flat overrides are deprecated in Tempo; use overrides.defaults.metrics_generator.processors',
       ],
       errors: [],

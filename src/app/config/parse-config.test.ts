@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { baseConfig, defaultConfig } from './defaults.js';
+import { baseConfig, defaultConfig, defaultGenerator } from './defaults.js';
 import { parseConfig } from './parse-config.js';
 import type { ParseConfigOptions, VivaceConfig } from './types.js';
 
 const MiB = 1024 * 1024;
+const STORAGE_PATH_NOTE =
+  'metrics_generator.storage.path: accepted but not used; Vivace keeps generated series in memory and remote-writes them (no generator WAL)';
 const plain: ParseConfigOptions = { expandEnv: false, env: {} };
 const NO_RECEIVER =
   'distributor.receivers: no receiver is configured, so Vivace will not accept spans';
@@ -58,6 +60,7 @@ describe('defaultConfig', () => {
         metricsGeneratorProcessors: [],
       },
       ui: { enabled: true, httpListenPort: 3000 },
+      generator: defaultGenerator(),
     };
     assert.deepEqual(defaultConfig(), want);
     assert.deepEqual(parseConfig(undefined, plain), { config: want, warnings: [], errors: [] });
@@ -377,14 +380,74 @@ overrides:
     ],
   },
   {
-    name: 'metrics_generator is kept as written, with one warning',
-    yaml: 'metrics_generator:\n  registry: {external_labels: {source: tempo}}\n  storage: {path: /g, remote_write: [{url: "http://p:9090/api/v1/write"}]}\n',
-    pick: (c) => c.metricsGenerator,
-    want: {
-      registry: { external_labels: { source: 'tempo' } },
-      storage: { path: '/g', remote_write: [{ url: 'http://p:9090/api/v1/write' }] },
-    },
-    warnings: ['metrics_generator is not available yet', NO_RECEIVER],
+    name: 'metrics_generator settings',
+    yaml: `metrics_generator:
+  registry: {external_labels: {source: tempo, n: 1}, collection_interval: 5s, stale_duration: 1m, inject_tenant_id_as: tenant}
+  metrics_ingestion_time_range_slack: 1m
+  storage:
+    path: /g
+    remote_write: [{url: "http://p:9090/api/v1/write", headers: {X-A: b}, send_exemplars: true}]
+    remote_write_add_org_id_header: false
+  processor:
+    service_graphs: {wait: 2s, max_items: 50, histogram_buckets: [0.5, 1], dimensions: [env], enable_client_server_prefix: true, enable_virtual_node_label: true, peer_attributes: [peer.service], database_name_attributes: [db.system]}
+    span_metrics: {histogram_buckets: [1, 2], dimensions: [http.method], span_multiplier_key: ratio, intrinsic_dimensions: {status_message: true, span_kind: false}}
+overrides: {defaults: {metrics_generator: {processors: [span-metrics], max_active_series: 500}}}
+`,
+    pick: (c) => [c.generator, c.overrides.metricsGeneratorProcessors],
+    want: [
+      {
+        ...defaultGenerator(),
+        collectionIntervalMs: 5000,
+        staleDurationMs: 60_000,
+        externalLabels: { source: 'tempo', n: '1' },
+        injectTenantIdAs: 'tenant',
+        ingestionSlackMs: 60_000,
+        maxActiveSeries: 500,
+        remoteWrite: [
+          { url: 'http://p:9090/api/v1/write', headers: { 'X-A': 'b' }, sendExemplars: true },
+        ],
+        remoteWriteAddOrgIdHeader: false,
+        serviceGraphs: {
+          ...defaultGenerator().serviceGraphs,
+          waitMs: 2000,
+          maxItems: 50,
+          histogramBuckets: [0.5, 1],
+          dimensions: ['env'],
+          enableClientServerPrefix: true,
+          enableVirtualNodeLabel: true,
+          peerAttributes: ['peer.service'],
+          databaseNameAttributes: ['db.system'],
+        },
+        spanMetrics: {
+          ...defaultGenerator().spanMetrics,
+          histogramBuckets: [1, 2],
+          dimensions: ['http.method'],
+          spanMultiplierKey: 'ratio',
+          intrinsicDimensions: {
+            ...defaultGenerator().spanMetrics.intrinsicDimensions,
+            status_message: true,
+            span_kind: false,
+          },
+        },
+      },
+      ['span-metrics'],
+    ],
+    warnings: [STORAGE_PATH_NOTE, NO_RECEIVER],
+  },
+  {
+    name: 'metrics_generator values that are wrong',
+    yaml: `metrics_generator:
+  storage: {remote_write: [{headers: {a: b}}]}
+  processor:
+    service_graphs: {histogram_buckets: [1, 0.5]}
+    span_metrics: {histogram_buckets: 3}
+`,
+    warnings: [NO_RECEIVER],
+    errors: [
+      'metrics_generator.storage.remote_write: entry 0 needs a url (http:// or https://)',
+      'metrics_generator.processor.service_graphs.histogram_buckets: the bounds must increase (1 is followed by 0.5)',
+      'metrics_generator.processor.span_metrics.histogram_buckets: expected a non-empty list of numbers, got 3',
+    ],
   },
   {
     name: 'ui',

@@ -80,7 +80,6 @@ function readRoot(root: Record<string, unknown>): ParseConfigResult {
   const fieldErrors = applyFields(root, draft);
   const receivers = readReceivers(root);
   draft.receivers = receivers.receivers;
-  if (isMapping(root.metrics_generator)) draft.metricsGenerator = root.metrics_generator;
   const overrides = checkOverridesFormat(root, OVERRIDES_KEYS);
   const config: VivaceConfig = draft;
   return {

@@ -120,6 +120,75 @@ export interface UiConfig {
   readonly httpListenPort: number;
 }
 
+/** `metrics_generator.processor.service_graphs`. */
+export interface ServiceGraphsConfig {
+  /** How long an edge waits for its other half. */
+  readonly waitMs: number;
+  /** Edges waiting at once; beyond, new spans are dropped (and counted). */
+  readonly maxItems: number;
+  /** Latency histogram bucket bounds, seconds. */
+  readonly histogramBuckets: readonly number[];
+  /** Attributes (resource first, then span) added as labels. */
+  readonly dimensions: readonly string[];
+  /** Each dimension becomes `client_<dim>` and `server_<dim>`. */
+  readonly enableClientServerPrefix: boolean;
+  /** Also `traces_service_graph_request_messaging_system_seconds`. */
+  readonly enableMessagingSystemLatencyHistogram: boolean;
+  /** Adds `virtual_node="client"|"server"` to virtual-node edges. */
+  readonly enableVirtualNodeLabel: boolean;
+  /** Span attributes naming an uninstrumented peer, first present wins. */
+  readonly peerAttributes: readonly string[];
+  /** Span attributes that make a client span a database call. */
+  readonly databaseNameAttributes: readonly string[];
+}
+
+/** `metrics_generator.processor.span_metrics`. */
+export interface SpanMetricsConfig {
+  readonly histogramBuckets: readonly number[];
+  /** Which of the intrinsic labels are on. */
+  readonly intrinsicDimensions: {
+    readonly service: boolean;
+    readonly span_name: boolean;
+    readonly span_kind: boolean;
+    readonly status_code: boolean;
+    readonly status_message: boolean;
+  };
+  /** Attributes (resource first, then span) added as labels. */
+  readonly dimensions: readonly string[];
+  /** A double attribute (span, then resource) holding the sampling ratio; '' = none. */
+  readonly spanMultiplierKey: string;
+}
+
+/** One `metrics_generator.storage.remote_write` entry. */
+export interface RemoteWriteConfig {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly sendExemplars: boolean;
+}
+
+/** `metrics_generator.*`: what the metrics generator does when a processor is on. */
+export interface GeneratorConfig {
+  /** `registry.collection_interval`: how often series are collected and remote-written. */
+  readonly collectionIntervalMs: number;
+  /** `registry.stale_duration`: a series not updated for this long is removed. */
+  readonly staleDurationMs: number;
+  /** `registry.external_labels`: added to every series. */
+  readonly externalLabels: Readonly<Record<string, string>>;
+  /** `registry.inject_tenant_id_as`: label name for the tenant; '' = none. */
+  readonly injectTenantIdAs: string;
+  readonly maxLabelNameLength: number;
+  readonly maxLabelValueLength: number;
+  /** `metrics_ingestion_time_range_slack`: spans that ended longer ago than this are not counted. */
+  readonly ingestionSlackMs: number;
+  /** `overrides…metrics_generator.max_active_series`; 0 = Vivace's cap (100,000). */
+  readonly maxActiveSeries: number;
+  readonly serviceGraphs: ServiceGraphsConfig;
+  readonly spanMetrics: SpanMetricsConfig;
+  readonly remoteWrite: readonly RemoteWriteConfig[];
+  /** `storage.remote_write_add_org_id_header`: send `X-Scope-OrgID` with the tenant. */
+  readonly remoteWriteAddOrgIdHeader: boolean;
+}
+
 /** Everything Vivace reads from its config file, with defaults filled in. */
 export interface VivaceConfig {
   readonly server: ServerConfig;
@@ -132,8 +201,8 @@ export interface VivaceConfig {
   readonly ui: UiConfig;
   /** Worker threads decoding OTLP requests (Vivace's own; not in tempo.yaml). 0 = decode inline. */
   readonly ingestWorkers?: number;
-  /** The `metrics_generator` section as written (keys checked, values not), kept for later use. */
-  readonly metricsGenerator?: Readonly<Record<string, unknown>>;
+  /** The metrics generator's settings; it runs for the processors named in `overrides`. */
+  readonly generator: GeneratorConfig;
 }
 
 /** The outcome of reading a config: the config is usable only when `errors` is empty. */

@@ -146,3 +146,36 @@ export function nonNegative(read: Reader<number>): Reader<number> {
     return fail(`must not be negative (got ${describeValue(raw)})`);
   };
 }
+
+/** A list of numbers in increasing order (histogram bucket bounds). */
+export function readIncreasingNumbers(raw: unknown): Read<readonly number[]> {
+  if (
+    !Array.isArray(raw) ||
+    raw.length === 0 ||
+    !raw.every((n) => typeof n === 'number' && Number.isFinite(n))
+  ) {
+    return fail(`expected a non-empty list of numbers, got ${describeValue(raw)}`);
+  }
+  const list = raw as number[];
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i] as number) <= (list[i - 1] as number)) {
+      return fail(
+        `the bounds must increase (${String(list[i - 1])} is followed by ${String(list[i])})`,
+      );
+    }
+  }
+  return ok(list);
+}
+
+/** A mapping of names to strings (labels, headers); numbers and booleans are read as text. */
+export function readStringMap(raw: unknown): Read<Readonly<Record<string, string>>> {
+  if (!isMapping(raw))
+    return fail(`expected a mapping of names to strings, got ${describeValue(raw)}`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const s = readString(v);
+    if (!s.ok) return fail(`${k}: ${s.problem}`);
+    out[k] = s.value;
+  }
+  return ok(out);
+}
