@@ -6,7 +6,8 @@
 import type { PushOutcome, RawRequest, ReceivedBatch } from '../model/index.js';
 import { LimitExceededError, OverloadedError } from '../model/index.js';
 import { encodeBatch, type EncodedBatch } from '../wal/index.js';
-import { dropTraces, type EncodeJob } from './encode-job.js';
+import type { GenSpan } from '../generator/gen-span.js';
+import { dropTraces, genSpansOfBatch, type EncodeJob } from './encode-job.js';
 import type { EncodePool } from './encode-pool.js';
 import { ByteBucket, LiveTraces, type IngestionLimits, type TraceVerdict } from './limits.js';
 import { truncateAttributes } from './truncate.js';
@@ -23,6 +24,15 @@ export interface DistributorOptions {
   /** A reason to refuse everything for now (storage behind), or undefined. */
   overloaded: () => string | undefined;
   metrics: DistributorMetrics;
+  /** The metrics generator, when a processor is on: it is given every span that was stored. */
+  generator?: GeneratorSink;
+}
+
+/** Where stored spans go for the metrics generator. */
+export interface GeneratorSink {
+  /** The attribute keys the processors read (gathered while decoding). */
+  readonly keys: readonly string[];
+  consume(tenant: string, spans: GenSpan[]): void;
 }
 
 export interface DistributorMetrics {
@@ -44,6 +54,13 @@ interface Decoded {
   encoded: EncodedBatch;
   rejectedSpans: number;
   rejectionMessage: string;
+  gen?: GenSpan[];
+}
+
+/** A request encoded again without some traces: its lines and its generator spans. */
+interface Reencoded {
+  encoded: EncodedBatch;
+  gen?: GenSpan[];
 }
 
 export class Distributor {
@@ -64,10 +81,11 @@ export class Distributor {
       maxAttributeBytes: this.#opts.maxAttributeBytes,
       receivedAtMs: this.#opts.now(),
       ...(raw.parseStringTags ? { parseStringTags: true } : {}),
+      ...(this.#opts.generator ? { generatorKeys: this.#opts.generator.keys } : {}),
     };
     const decoded = await this.#opts.pool.encode(job);
     return this.#admitAndAppend(tenant, decoded, raw.body.length, raw.receiver, async (drop) => {
-      return (await this.#opts.pool.encode({ ...job, dropTraces: drop })).encoded;
+      return this.#opts.pool.encode({ ...job, dropTraces: drop });
     });
   }
 
@@ -76,14 +94,19 @@ export class Distributor {
     this.#checkOverload(tenant);
     const max = this.#opts.maxAttributeBytes;
     if (max > 0) truncateAttributes(received.batch, max);
-    const decoded = {
+    const keys = this.#opts.generator?.keys;
+    const encode = (): Reencoded => ({
       encoded: encodeBatch(received.batch),
+      ...(keys ? { gen: genSpansOfBatch(received.batch, keys) } : {}),
+    });
+    const decoded = {
+      ...encode(),
       rejectedSpans: received.rejectedSpans,
       rejectionMessage: received.rejectionMessage,
     };
     return this.#admitAndAppend(tenant, decoded, received.bytes, received.receiver, (drop) => {
       dropTraces(received.batch, new Set(drop));
-      return Promise.resolve(encodeBatch(received.batch));
+      return Promise.resolve(encode());
     });
   }
 
@@ -100,10 +123,11 @@ export class Distributor {
     decoded: Decoded,
     bytes: number,
     receiver: string,
-    reencode: (drop: string[]) => Promise<EncodedBatch>,
+    reencode: (drop: string[]) => Promise<Reencoded>,
   ): Promise<PushOutcome> {
     const { metrics, now } = this.#opts;
     let enc = decoded.encoded;
+    let gen = decoded.gen;
     if (decoded.rejectedSpans > 0) metrics.discarded(tenant, 'invalid', decoded.rejectedSpans);
     if (!this.#bucket(tenant).take(bytes, now())) {
       metrics.discarded(tenant, 'rate_limited', enc.spanCount);
@@ -119,12 +143,13 @@ export class Distributor {
     let reason = '';
     if (refused.size > 0) {
       const before = enc.spanCount;
-      enc = await reencode([...refused.keys()]);
+      ({ encoded: enc, gen } = await reencode([...refused.keys()]));
       refusedSpans = before - enc.spanCount;
       reason = this.#describe(tenant, refused, refusedSpans, decoded.encoded);
     }
     if (enc.spanCount > 0) await this.#opts.append(tenant, enc);
     metrics.received(tenant, receiver, enc.spanCount, bytes);
+    if (gen && gen.length > 0) this.#opts.generator?.consume(tenant, gen);
     const messages = [decoded.rejectionMessage, reason].filter((m) => m !== '');
     return {
       rejectedSpans: decoded.rejectedSpans + refusedSpans,

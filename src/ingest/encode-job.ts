@@ -2,7 +2,9 @@
  * The work an encode worker does for one request: decode OTLP, drop refused traces, truncate long
  * attributes, and encode WAL lines. Pure; also run inline when there are no workers.
  */
-import type { RawFormat, SpanBatch } from '../model/index.js';
+import { spanProtoSize } from '../api/encode/trace-proto.js';
+import { genSpansOf, type GenSpan } from '../generator/gen-span.js';
+import type { RawFormat, Span, SpanBatch } from '../model/index.js';
 import { VivaceError } from '../model/index.js';
 // Direct module imports (not the folders' index.ts): the worker must not load the servers.
 import { decodeJaeger } from '../receivers/jaeger/decode.js';
@@ -23,6 +25,8 @@ export interface EncodeJob {
   parseStringTags?: boolean;
   /** When the request was received (ms since the epoch): Zipkin v1 spans without times start then. */
   receivedAtMs?: number;
+  /** When the metrics generator is on: the attribute keys it reads; `gen` is then returned. */
+  generatorKeys?: readonly string[];
 }
 
 export interface EncodeOk {
@@ -30,6 +34,8 @@ export interface EncodeOk {
   encoded: EncodedBatch;
   rejectedSpans: number;
   rejectionMessage: string;
+  /** The kept spans as the metrics generator sees them (when `generatorKeys` was given). */
+  gen?: GenSpan[];
 }
 
 export interface EncodeFailed {
@@ -72,6 +78,12 @@ function decodeModel(job: EncodeJob): DecodeResult {
   }
 }
 
+/** The generator's view of a decoded batch; sizes are the spans' OTLP protobuf sizes. */
+export function genSpansOfBatch(batch: SpanBatch, keys: readonly string[]): GenSpan[] {
+  const spans = batch.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.spans));
+  return genSpansOf(batch, new Set(keys), (r, s, i) => spanProtoSize(spans[r]?.[s]?.[i] as Span));
+}
+
 export function runEncodeJob(job: EncodeJob): EncodeResult {
   try {
     if (job.format === 'otlp-protobuf') {
@@ -81,6 +93,7 @@ export function runEncodeJob(job: EncodeJob): EncodeResult {
       const out = transcodeOtlpProtobuf(job.body, {
         maxAttributeBytes: job.maxAttributeBytes,
         ...(drop ? { dropTraces: drop } : {}),
+        ...(job.generatorKeys ? { generator: { wanted: new Set(job.generatorKeys) } } : {}),
       });
       return { ok: true, ...out };
     }
@@ -88,12 +101,14 @@ export function runEncodeJob(job: EncodeJob): EncodeResult {
     if (job.dropTraces && job.dropTraces.length > 0)
       dropTraces(decoded.batch, new Set(job.dropTraces));
     if (job.maxAttributeBytes > 0) truncateAttributes(decoded.batch, job.maxAttributeBytes);
-    return {
+    const result: EncodeOk = {
       ok: true,
       encoded: encodeBatch(decoded.batch),
       rejectedSpans: decoded.rejectedSpans,
       rejectionMessage: decoded.rejectionMessage,
     };
+    if (job.generatorKeys) result.gen = genSpansOfBatch(decoded.batch, job.generatorKeys);
+    return result;
   } catch (err) {
     if (err instanceof VivaceError) return { ok: false, code: err.code, message: err.message };
     return { ok: false, code: 'internal', message: (err as Error).message };

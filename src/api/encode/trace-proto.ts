@@ -124,6 +124,21 @@ function writeScope(w: ProtoWriter, scope: Scope): void {
 /** `Span` as field 2 of ScopeSpans. */
 function writeSpan(w: ProtoWriter, span: Span): void {
   const mark = w.beginMessage(2);
+  writeSpanFields(w, span);
+  w.endMessage(mark);
+}
+
+const sizeWriter = new ProtoWriter(4096);
+
+/** Bytes of a span's protobuf message (without its field tag and length): Tempo's span size. */
+export function spanProtoSize(span: Span): number {
+  writeSpanFields(sizeWriter, span);
+  const n = sizeWriter.length;
+  sizeWriter.finish();
+  return n;
+}
+
+function writeSpanFields(w: ProtoWriter, span: Span): void {
   w.hexBytesField(1, span.traceId);
   w.hexBytesField(2, span.spanId);
   w.stringField(3, span.traceState);
@@ -144,7 +159,6 @@ function writeSpan(w: ProtoWriter, span: Span): void {
   w.uint32Field(3, span.statusCode);
   w.endMessage(statusMark);
   w.fixed32Field(16, span.flags);
-  w.endMessage(mark);
 }
 
 /** `Span.Event` {time_unix_nano=1, name=2, attributes=3, dropped=4} as field 11 of Span. */

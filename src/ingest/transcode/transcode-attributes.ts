@@ -8,6 +8,7 @@
  * attribute only, as `truncateAttributes` does: values inside arrays and kvlists are kept whole.
  */
 
+import type { GenValue } from '../../generator/gen-span.js';
 import { i64ToDecimal } from '../../model/index.js';
 import { failAt, type ProtoReader } from '../../receivers/otlp/protobuf-reader.js';
 import { doubleText, keyPrefix, quoteJson } from '../../wal/line-format.js';
@@ -30,9 +31,22 @@ const EMPTY_FIELDS = '"t":0';
  */
 let lastString: string | undefined;
 
+/** The scalar value `readAnyValueText` read last (strings, bools, ints, doubles), else undefined. */
+let lastScalar: GenValue | undefined;
+
 /** Key and (top-level) string value of the attribute `readAttributeText` read last, truncated. */
 let pairKey = '';
 let pairString: string | undefined;
+let pairScalar: GenValue | undefined;
+
+/** Key and scalar value (undefined for arrays, maps and bytes) of the attribute read last. */
+export function lastAttributeKey(): string {
+  return pairKey;
+}
+
+export function lastAttributeScalar(): GenValue | undefined {
+  return pairScalar;
+}
 
 /**
  * The value of the attribute read last when it is a string `service.name` (after truncation, as
@@ -59,12 +73,14 @@ function readKeyValueText(r: ProtoReader, end: number, depth: number, max: numbe
   let key = '';
   let value = EMPTY_FIELDS;
   let str: string | undefined;
+  let scalar: GenValue | undefined;
   while (r.pos < end) {
     const tag = r.tag(end, KEY_VALUE);
     if (tag === 0x0a) key = r.string(end, KEY_VALUE);
     else if (tag === 0x12) {
       value = readAnyValueText(r, r.lenEnd(end, KEY_VALUE), depth);
       str = lastString;
+      scalar = lastScalar;
     } else r.skipField(tag, end, KEY_VALUE, fieldsUpTo(2));
   }
   if (max > 0) {
@@ -77,6 +93,7 @@ function readKeyValueText(r: ProtoReader, end: number, depth: number, max: numbe
   }
   pairKey = key;
   pairString = str;
+  pairScalar = str ?? scalar;
   return keyPrefix(key) + value + '}';
 }
 
@@ -84,6 +101,7 @@ function readKeyValueText(r: ProtoReader, end: number, depth: number, max: numbe
 function readAnyValueText(r: ProtoReader, end: number, depth: number): string {
   let text = EMPTY_FIELDS;
   let str: string | undefined;
+  let scalar: GenValue | undefined;
   while (r.pos < end) {
     const tag = r.tag(end, ANY);
     if (tag === 0x0a) {
@@ -91,22 +109,33 @@ function readAnyValueText(r: ProtoReader, end: number, depth: number): string {
       continue;
     }
     switch (tag) {
-      case 0x10:
-        text = r.bool(end, ANY) ? '"t":4,"b":true' : '"t":4,"b":false';
+      case 0x10: {
+        const b = r.bool(end, ANY);
+        text = b ? '"t":4,"b":true' : '"t":4,"b":false';
+        scalar = b;
         break;
-      case 0x18:
+      }
+      case 0x18: {
         r.varint64(end, ANY);
-        text = '"t":2,"i":"' + i64ToDecimal(r.hi, r.lo) + '"';
+        const dec = i64ToDecimal(r.hi, r.lo);
+        text = '"t":2,"i":"' + dec + '"';
+        scalar = Number(dec);
         break;
-      case 0x21:
-        text = '"t":3,"d":' + doubleText(r.double(end, ANY));
+      }
+      case 0x21: {
+        const d = r.double(end, ANY);
+        text = '"t":3,"d":' + doubleText(d);
+        scalar = d;
         break;
+      }
       case 0x2a:
       case 0x32:
         text = readNestedText(r, tag, r.lenEnd(end, ANY), depth + 1);
+        scalar = undefined;
         break;
       case 0x3a:
         text = readBytesText(r, end);
+        scalar = undefined;
         break;
       default:
         r.skipField(tag, end, ANY, fieldsUpTo(7));
@@ -115,6 +144,7 @@ function readAnyValueText(r: ProtoReader, end: number, depth: number): string {
     str = undefined;
   }
   lastString = str;
+  lastScalar = str ?? scalar;
   return str === undefined ? text : '"t":1,"s":' + quoteJson(str);
 }
 

@@ -28,11 +28,25 @@ import { decodeOtlpProtobuf } from '../../receivers/otlp/protobuf-decode.js';
 import { encodeBatch } from '../../wal/line-format.js';
 import { truncateAttributes, truncateText } from '../truncate.js';
 import { extraCases, T1, T2 } from './transcode-cases-for-tests.js';
+import type { GenSpan } from '../../generator/gen-span.js';
+import { genSpansOfBatch } from '../encode-job.js';
 import { transcodeOtlpProtobuf, type TranscodeOptions } from './transcode-protobuf.js';
 
 type Outcome =
-  | { ok: true; text: string; rest: object; rejectedSpans: number; rejectionMessage: string }
+  | {
+      ok: true;
+      text: string;
+      rest: object;
+      rejectedSpans: number;
+      rejectionMessage: string;
+      gen?: GenSpan[];
+    }
   | { ok: false; message: string };
+
+/** Generator spans without their sizes (the model pipeline re-encodes; the wire may differ). */
+function withoutSizes(gen: GenSpan[] | undefined): GenSpan[] | undefined {
+  return gen?.map((g) => ({ ...g, sizeBytes: 0 }));
+}
 
 function failure(err: unknown): Outcome {
   assert.ok(err instanceof InvalidRequestError, `not an InvalidRequestError: ${String(err)}`);
@@ -53,7 +67,17 @@ function reference(body: Uint8Array, opts: TranscodeOptions): Outcome {
     if (opts.maxAttributeBytes > 0) truncateAttributes(decoded.batch, opts.maxAttributeBytes);
     const { text, ...rest } = encodeBatch(decoded.batch);
     const { rejectedSpans, rejectionMessage } = decoded;
-    return { ok: true, text: Buffer.from(text).toString(), rest, rejectedSpans, rejectionMessage };
+    const out: Outcome = {
+      ok: true,
+      text: Buffer.from(text).toString(),
+      rest,
+      rejectedSpans,
+      rejectionMessage,
+    };
+    if (opts.generator) {
+      out.gen = withoutSizes(genSpansOfBatch(decoded.batch, [...opts.generator.wanted]));
+    }
+    return out;
   } catch (err) {
     return failure(err);
   }
@@ -61,10 +85,18 @@ function reference(body: Uint8Array, opts: TranscodeOptions): Outcome {
 
 function transcoded(body: Uint8Array, opts: TranscodeOptions): Outcome {
   try {
-    const { encoded, rejectedSpans, rejectionMessage } = transcodeOtlpProtobuf(body, opts);
+    const { encoded, rejectedSpans, rejectionMessage, gen } = transcodeOtlpProtobuf(body, opts);
     const { text, ...rest } = encoded;
     assert.ok(Buffer.isBuffer(text) || text instanceof Uint8Array);
-    return { ok: true, text: Buffer.from(text).toString(), rest, rejectedSpans, rejectionMessage };
+    const out: Outcome = {
+      ok: true,
+      text: Buffer.from(text).toString(),
+      rest,
+      rejectedSpans,
+      rejectionMessage,
+    };
+    if (opts.generator) out.gen = withoutSizes(gen);
+    return out;
   } catch (err) {
     return failure(err);
   }
@@ -87,10 +119,29 @@ const DROPS: Array<ReadonlySet<string> | undefined> = [
   new Set([T1, T2]),
 ];
 
-/** Every combination of attribute limit and dropped traces. */
+/** Every attribute key of a body's spans and resources (none when it does not decode). */
+function keysOf(body: Uint8Array): Set<string> {
+  const keys = new Set(['absent.key']);
+  try {
+    for (const rs of decodeOtlpProtobuf(body).batch.resourceSpans) {
+      for (const a of rs.resource.attributes) keys.add(a.key);
+      for (const ss of rs.scopeSpans)
+        for (const sp of ss.spans) for (const a of sp.attributes) keys.add(a.key);
+    }
+  } catch {
+    // A malformed body: both sides throw.
+  }
+  return keys;
+}
+
+/** Every combination of attribute limit and dropped traces, with and without the generator. */
 function assertSameForAllOptions(body: Uint8Array, what: string): void {
+  const generator = { wanted: keysOf(body) };
   for (const maxAttributeBytes of LIMITS) {
-    for (const dropTraces of DROPS) assertSame(body, { maxAttributeBytes, dropTraces }, what);
+    for (const dropTraces of DROPS) {
+      assertSame(body, { maxAttributeBytes, dropTraces }, what);
+      assertSame(body, { maxAttributeBytes, dropTraces, generator }, `${what}, generator`);
+    }
   }
 }
 
@@ -160,6 +211,15 @@ test('300 demo-shop batches, with and without limits and drops', () => {
       assert.ok(assertSame(body, { maxAttributeBytes }, `batch ${i}`));
       assert.ok(assertSame(body, { maxAttributeBytes, dropTraces: drop }, `batch ${i} dropped`));
     }
+    // Our own encoder writes what the size function measures: sizes must match too.
+    const generator = { wanted: keysOf(body) };
+    const got = transcodeOtlpProtobuf(body, { maxAttributeBytes: 0, generator }).gen ?? [];
+    assert.deepEqual(
+      got.map((g) => g.sizeBytes),
+      genSpansOfBatch(batch, [...generator.wanted]).map((g) => g.sizeBytes),
+      `batch ${i} sizes`,
+    );
+
     spans += transcodeOtlpProtobuf(body, { maxAttributeBytes: 0 }).encoded.spanCount;
   }
   assert.ok(spans > 3000, `only ${spans} spans`);
@@ -189,9 +249,9 @@ test('2,000 random mutations: same lines or the same error', () => {
     }
     const maxAttributeBytes = LIMITS[i % LIMITS.length] as number;
     const what = `mutation ${i} (${Buffer.from(body).toString('hex')})`;
-    if (assertSame(body, { maxAttributeBytes, dropTraces: DROPS[i % DROPS.length] }, what)) {
-      accepted++;
-    }
+    const generator = i % 2 === 0 ? { wanted: keysOf(valid) } : undefined;
+    const opts = { maxAttributeBytes, dropTraces: DROPS[i % DROPS.length], generator };
+    if (assertSame(body, opts, what)) accepted++;
   }
   assert.ok(accepted > 100 && accepted < 1900, `${accepted} of 2000 mutations were accepted`);
 });

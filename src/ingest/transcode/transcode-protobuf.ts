@@ -22,6 +22,13 @@ import {
   readAttributeText,
 } from './transcode-attributes.js';
 import {
+  durationSeconds,
+  nanosToMs,
+  type GenSpan,
+  type GenValue,
+} from '../../generator/gen-span.js';
+import {
+  keepWanted,
   readSpanFields,
   rejectedSpanShape,
   SpanFields,
@@ -34,6 +41,8 @@ export interface TranscodeOptions {
   maxAttributeBytes: number;
   /** Traces to leave out (refused by a limit); rejected spans are still counted. */
   dropTraces?: ReadonlySet<string>;
+  /** When set, the metrics generator's view of each kept span is gathered too (`gen`). */
+  generator?: { wanted: ReadonlySet<string> };
 }
 
 /** The WAL lines of a request and its partial-success outcome (as `EncodeOk` without `ok`). */
@@ -41,6 +50,8 @@ export interface TranscodeResult {
   encoded: EncodedBatch;
   rejectedSpans: number;
   rejectionMessage: string;
+  /** The kept spans for the metrics generator, when `generator` was asked for. */
+  gen?: GenSpan[];
 }
 
 /** `instrumentation_library_spans` (field 1000, length-delimited) as a tag value. */
@@ -59,11 +70,16 @@ class Output {
   readonly span = new SpanFields();
   readonly max: number;
   readonly drop: ReadonlySet<string> | undefined;
+  /** Generator spans of the whole request, and of the resource being read (its service comes last). */
+  readonly gen: GenSpan[] | undefined;
+  genOfResource: GenSpan[] = [];
 
   constructor(opts: TranscodeOptions) {
     this.max = opts.maxAttributeBytes > 0 ? opts.maxAttributeBytes : 0;
     this.span.max = this.max;
     this.drop = opts.dropTraces && opts.dropTraces.size > 0 ? opts.dropTraces : undefined;
+    this.gen = opts.generator ? [] : undefined;
+    this.span.wanted = opts.generator?.wanted;
   }
 }
 
@@ -94,7 +110,9 @@ export function transcodeOtlpProtobuf(body: Uint8Array, opts: TranscodeOptions):
     else r.skipField(tag, end, msg, fieldsUpTo(1));
   }
   const { rejectedSpans, rejectionMessage } = out.tally.result({ resourceSpans: [] });
-  return { encoded: encodedOf(out), rejectedSpans, rejectionMessage };
+  const result: TranscodeResult = { encoded: encodedOf(out), rejectedSpans, rejectionMessage };
+  if (out.gen) result.gen = out.gen;
+  return result;
 }
 
 function encodedOf(out: Output): EncodedBatch {
@@ -115,16 +133,18 @@ interface ResourceParts {
   attrs: string;
   dropped: number;
   serviceName: string | undefined;
+  /** Attributes among the generator's wanted keys. */
+  genAttrs: Record<string, GenValue>;
 }
 
 function readResourceSpans(r: ProtoReader, end: number, out: Output, index: number): void {
   const msg = 'ResourceSpans';
-  const resource: ResourceParts = { attrs: '', dropped: 0, serviceName: undefined };
+  const resource: ResourceParts = { attrs: '', dropped: 0, serviceName: undefined, genAttrs: {} };
   const chunks: ScopeChunk[] = [];
   let schemaUrl = '';
   while (r.pos < end) {
     const tag = r.tag(end, msg);
-    if (tag === 0x0a) readResource(r, r.lenEnd(end, msg), resource, out.max);
+    if (tag === 0x0a) readResource(r, r.lenEnd(end, msg), resource, out);
     else if (tag === 0x12 || tag === LEGACY_SCOPE_SPANS) {
       const stop = r.lenEnd(end, msg);
       chunks.push(readScopeSpans(r, stop, out, index, chunks.length));
@@ -134,6 +154,14 @@ function readResourceSpans(r: ProtoReader, end: number, out: Output, index: numb
   const attrs = '[' + resource.attrs + ']';
   const res = resourceLineOf(schemaUrl, attrs, resource.dropped, resource.serviceName ?? '');
   writeResourceSpans(out, res, chunks);
+  if (out.gen) {
+    for (const g of out.genOfResource) {
+      g.service = resource.serviceName ?? '';
+      g.resourceAttrs = resource.genAttrs;
+      out.gen.push(g);
+    }
+    out.genOfResource = [];
+  }
 }
 
 /** Appends a resource line, then each scope line with its span lines. */
@@ -156,13 +184,16 @@ function writeResourceSpans(
   out.text += text;
 }
 
-function readResource(r: ProtoReader, end: number, resource: ResourceParts, max: number): void {
+function readResource(r: ProtoReader, end: number, resource: ResourceParts, out: Output): void {
   const msg = 'Resource';
+  const wanted = out.span.wanted;
   while (r.pos < end) {
     const tag = r.tag(end, msg);
     if (tag === 0x0a) {
-      resource.attrs = appendItem(resource.attrs, readAttributeText(r, r.lenEnd(end, msg), max));
+      const text = readAttributeText(r, r.lenEnd(end, msg), out.max);
+      resource.attrs = appendItem(resource.attrs, text);
       resource.serviceName ??= lastServiceName();
+      if (wanted !== undefined) keepWanted(wanted, resource.genAttrs);
     } else if (tag === 0x10) resource.dropped = r.uint32(end, msg);
     else r.skipField(tag, end, msg, fieldsUpTo(2));
   }
@@ -191,8 +222,10 @@ function readScopeSpans(
   while (r.pos < end) {
     const tag = r.tag(end, msg);
     if (tag === 0x12) {
-      readSpanFields(r, r.lenEnd(end, msg), out.span);
-      acceptSpan(out, pieces, resourceIndex, index, spanIndex++);
+      const stop = r.lenEnd(end, msg);
+      const size = stop - r.pos;
+      readSpanFields(r, stop, out.span);
+      acceptSpan(out, pieces, resourceIndex, index, spanIndex++, size);
     } else if (tag === 0x0a) readScope(r, r.lenEnd(end, msg), scope, out.max);
     else if (tag === 0x1a) schemaUrl = r.string(end, msg);
     else r.skipField(tag, end, msg, fieldsUpTo(3));
@@ -225,6 +258,7 @@ function acceptSpan(
   resource: number,
   scope: number,
   index: number,
+  size: number,
 ): void {
   const s = out.span;
   if (!s.isValid()) {
@@ -238,4 +272,25 @@ function acceptSpan(
   if (out.minStart === '' || compareDecimal(s.start, out.minStart) < 0) out.minStart = s.start;
   if (compareDecimal(s.end, out.maxEnd) > 0) out.maxEnd = s.end;
   out.spanCount++;
+  if (out.gen) out.genOfResource.push(genSpanOfFields(s, size));
+}
+
+/** The generator's view of the span just read; service and resource attributes come later. */
+function genSpanOfFields(s: SpanFields, size: number): GenSpan {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    service: '',
+    name: s.name,
+    kind: s.kind,
+    statusCode: s.statusCode,
+    statusMessage: s.statusMessage,
+    startMs: nanosToMs(s.start),
+    endMs: nanosToMs(s.end),
+    durationSec: durationSeconds(s.start, s.end),
+    sizeBytes: size,
+    attrs: s.genAttrs,
+    resourceAttrs: {},
+  };
 }

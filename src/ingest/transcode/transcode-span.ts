@@ -10,7 +10,14 @@ import { INVALID_ID } from '../../receivers/otlp/decode-result.js';
 import type { ProtoReader } from '../../receivers/otlp/protobuf-reader.js';
 import { readId, readParentId, readTime } from '../../receivers/otlp/proto-ids.js';
 import { quoteJson } from '../../wal/line-format.js';
-import { appendItem, fieldsUpTo, readAttributeText } from './transcode-attributes.js';
+import type { GenValue } from '../../generator/gen-span.js';
+import {
+  appendItem,
+  fieldsUpTo,
+  lastAttributeKey,
+  lastAttributeScalar,
+  readAttributeText,
+} from './transcode-attributes.js';
 
 const SPAN = 'Span';
 
@@ -39,6 +46,10 @@ export class SpanFields {
   badLink = false;
   /** Attribute byte limit (0 = off); set once per request. */
   max = 0;
+  /** Attribute keys the metrics generator reads (set once per request when it is on). */
+  wanted: ReadonlySet<string> | undefined = undefined;
+  /** The span's attributes among `wanted`. */
+  genAttrs: Record<string, GenValue> = {};
 
   reset(): void {
     this.traceId = INVALID_ID;
@@ -60,6 +71,7 @@ export class SpanFields {
     this.flags = 0;
     this.linkIds.length = 0;
     this.badLink = false;
+    if (this.wanted !== undefined) this.genAttrs = {};
   }
 
   /** Whether the decoder would accept the span (`spanProblem` would find nothing). */
@@ -78,10 +90,17 @@ export function readSpanFields(r: ProtoReader, end: number, s: SpanFields): void
   s.reset();
   while (r.pos < end) {
     const tag = r.tag(end, SPAN);
-    if (tag === 0x4a)
+    if (tag === 0x4a) {
       s.attrs = appendItem(s.attrs, readAttributeText(r, r.lenEnd(end, SPAN), s.max));
-    else readSpanHead(r, end, tag, s);
+      if (s.wanted !== undefined) keepWanted(s.wanted, s.genAttrs);
+    } else readSpanHead(r, end, tag, s);
   }
+}
+
+/** Copies the attribute just read into `into` when its key is wanted. */
+export function keepWanted(wanted: ReadonlySet<string>, into: Record<string, GenValue>): void {
+  const key = lastAttributeKey();
+  if (wanted.has(key)) into[key] = lastAttributeScalar() ?? '';
 }
 
 /** Fields 1 to 8 of `Span`: identity, names and times. */
