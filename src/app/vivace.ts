@@ -5,7 +5,8 @@
 import type { Server } from 'node:http';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { createApiServer, type BuildInfo } from '../api/index.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
+import { MetricsGenerator } from '../generator/index.js';
 import { Distributor, EncodePool } from '../ingest/index.js';
 import {
   createJaegerGrpcServer,
@@ -86,6 +87,16 @@ export async function startVivace(
   const storage = await openStorage(config, log, now, metrics.storageHooks);
   metrics.watchStorage(storage);
   const pool = new EncodePool(config.ingestWorkers ?? defaultWorkers());
+  const generator = new MetricsGenerator({
+    config: config.generator,
+    processors: config.overrides.metricsGeneratorProcessors,
+    multitenancy: config.multitenancyEnabled,
+    now,
+    log: (m) => log.warn(m),
+    selfMetrics: metrics.registry,
+    instance: hostname(),
+    userAgent: `Vivace/${VERSION}`,
+  });
   const distributor = new Distributor({
     pool,
     limits: config.overrides,
@@ -96,6 +107,7 @@ export async function startVivace(
     overloaded: () =>
       storage.flusher.backlog > 64 ? 'block building is behind; retry shortly' : undefined,
     metrics: metrics.distributor,
+    ...(generator.enabled ? { generator } : {}),
   });
   const http: Array<{ name: string; server: Server }> = [];
   const ports: Record<string, number> = {};
@@ -109,7 +121,7 @@ export async function startVivace(
       search: storage,
       tags: storage,
       multitenancy: config.multitenancyEnabled,
-      metricsText: () => metrics.registry.expose(),
+      metricsText: () => metrics.registry.expose() + generator.exposition(),
       notReady: () => (ready ? undefined : 'starting'),
       flush: () => storage.flush(),
       buildInfo: BUILD_INFO,
@@ -181,6 +193,7 @@ export async function startVivace(
     throw err;
   }
   storage.start();
+  if (generator.enabled) generator.start();
   ready = true;
   log.info(
     `Vivace ${VERSION} started: ${Object.entries(ports)
@@ -196,6 +209,7 @@ export async function startVivace(
       for (const u of udps) await u.close();
       for (const g of grpcs) await shutdownGrpc(g);
       for (const h of [...http].reverse()) await close(h.server);
+      await generator.close(config.generator.remoteWriteFlushDeadlineMs);
       await pool.close();
       await storage.close();
       log.info('Vivace stopped');

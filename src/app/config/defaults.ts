@@ -128,6 +128,7 @@ export function defaultGenerator(): GeneratorConfig {
     },
     remoteWrite: [],
     remoteWriteAddOrgIdHeader: true,
+    remoteWriteFlushDeadlineMs: MINUTE,
   };
 }
 

@@ -137,6 +137,11 @@ const GENERATOR_FIELDS: FieldSpec[] = [
     (d, v) => (d.generator.remoteWrite = v.map((r) => ({ ...r, headers: { ...r.headers } }))),
   ),
   field(
+    `${MG}.storage.remote_write_flush_deadline`,
+    nonNegative(readDurationMs),
+    (d, v) => (d.generator.remoteWriteFlushDeadlineMs = v),
+  ),
+  field(
     `${MG}.storage.remote_write_add_org_id_header`,
     readBool,
     (d, v) => (d.generator.remoteWriteAddOrgIdHeader = v),

@@ -187,6 +187,8 @@ export interface GeneratorConfig {
   readonly remoteWrite: readonly RemoteWriteConfig[];
   /** `storage.remote_write_add_org_id_header`: send `X-Scope-OrgID` with the tenant. */
   readonly remoteWriteAddOrgIdHeader: boolean;
+  /** `storage.remote_write_flush_deadline`: how long shutdown waits for queued samples. */
+  readonly remoteWriteFlushDeadlineMs: number;
 }
 
 /** Everything Vivace reads from its config file, with defaults filled in. */
