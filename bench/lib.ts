@@ -154,10 +154,11 @@ export function makeRequests(
   encode: (batch: SpanBatch) => Request[] = (batch) => [
     { body: encodeTraceProto(batch), spans: countSpans(batch) },
   ],
+  startUnixMs = Date.now() - 3600_000,
 ): { requests: Request[]; sample: Array<{ traceId: string; spans: number }> } {
   const gen = new ShopTraceGenerator({
     seed,
-    startUnixMs: Date.now() - 3600_000,
+    startUnixMs,
     tracesPerSecond: 1000,
   });
   const requests: Request[] = [];

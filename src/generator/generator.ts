@@ -7,11 +7,12 @@
 
 import type { GeneratorConfig } from '../app/config/types.js';
 import type { Registry as SelfRegistry } from '../telemetry/index.js';
+import { aggregate, type GenBatch, type GenPlan } from './aggregate.js';
 import type { GenSpan } from './gen-span.js';
 import { expositionText, Registry, type Exposition } from './registry.js';
 import { RemoteWriteQueue, type RemoteWriteStats } from './remote-write.js';
 import { ServiceGraphs } from './service-graphs.js';
-import { SpanMetrics, spanMetricsKeys } from './span-metrics.js';
+import { SpanMetrics, spanMetricsKeys, spanMetricsPlan } from './span-metrics.js';
 
 export interface GeneratorOptions {
   config: GeneratorConfig;
@@ -54,8 +55,8 @@ export function enabledProcessors(names: readonly string[]): {
 }
 
 export class MetricsGenerator {
-  /** The attribute keys the processors read, gathered while decoding. */
-  readonly keys: readonly string[];
+  /** What the encode workers need to reduce each request's spans. */
+  readonly plan: GenPlan;
   readonly #opts: GeneratorOptions;
   readonly #on: { spanMetrics: boolean; serviceGraphs: boolean };
   readonly #tenants = new Map<string, TenantInstance>();
@@ -82,7 +83,12 @@ export class MetricsGenerator {
       ])
         keys.add(k);
     }
-    this.keys = [...keys];
+    this.plan = {
+      keys: [...keys],
+      slackMs: cfg.ingestionSlackMs,
+      ...(this.#on.spanMetrics ? { spanMetrics: spanMetricsPlan(cfg.spanMetrics) } : {}),
+      ...(this.#on.serviceGraphs ? { serviceGraphs: cfg.serviceGraphs } : {}),
+    };
     this.#self = selfMetrics(opts.selfMetrics);
     const stats: RemoteWriteStats = {
       sent: (url, n) => this.#self.rwSamples.inc({ url }, n),
@@ -125,22 +131,29 @@ export class MetricsGenerator {
     return this.#on.spanMetrics || this.#on.serviceGraphs;
   }
 
-  /** Counts stored spans of a tenant. */
-  consume(tenant: string, spans: GenSpan[]): void {
+  /** Counts a tenant's stored spans, as a worker reduced them. */
+  consume(tenant: string, batch: GenBatch): void {
     const now = this.#opts.now();
-    const slack = this.#opts.config.ingestionSlackMs;
-    const kept = spans.filter((s) => s.endMs >= now - slack && s.endMs <= now + slack);
-    this.#self.received.inc({ tenant }, spans.length);
-    if (kept.length < spans.length) {
+    this.#self.received.inc({ tenant }, batch.received);
+    if (batch.discarded > 0) {
       this.#self.discarded.inc(
         { tenant, reason: 'outside_metrics_ingestion_slack', processor: 'all' },
-        spans.length - kept.length,
+        batch.discarded,
       );
     }
-    if (kept.length === 0) return;
+    if (batch.received === batch.discarded) return;
     const t = this.#instance(tenant);
-    t.spanMetrics?.consume(kept, now);
-    t.serviceGraphs?.consume(kept, now);
+    if (t.spanMetrics && batch.sm) t.spanMetrics.merge(batch.sm, now);
+    if (t.serviceGraphs) {
+      if (batch.sgEdges) this.#self.edges.inc({ tenant }, batch.sgEdges);
+      if (batch.sgDelta) t.serviceGraphs.mergeDelta(batch.sgDelta, now);
+      if (batch.sg) t.serviceGraphs.consumeHalves(batch.sg, now);
+    }
+  }
+
+  /** Counts spans directly (tests): reduced as a worker would. */
+  consumeSpans(tenant: string, spans: readonly GenSpan[]): void {
+    this.consume(tenant, aggregate(this.plan, this.#opts.now(), spans));
   }
 
   /** Starts the expiry, collection and staleness timers. */

@@ -392,7 +392,10 @@ describe('service graphs', () => {
 
   it('drops spans that would open an edge beyond max_items, and still completes waiting ones', () => {
     const { reg, sg, stats } = graphs({ maxItems: 1 });
-    sg.consume([CLIENT, { ...CLIENT, spanId: '00000000000000c7' }, SERVER], T0);
+    // Halves that meet within one request pair at once; max_items bounds edges left waiting.
+    sg.consume([CLIENT], T0);
+    sg.consume([{ ...CLIENT, spanId: '00000000000000c7' }], T0);
+    sg.consume([SERVER], T0);
     assert.equal(stats.dropped, 1);
     assert.deepEqual(lines(reg, 'traces_service_graph_request_total'), [
       'traces_service_graph_request_total{client="frontend",server="cart"} 1',

@@ -51,7 +51,10 @@ it('encodes series, samples and exemplars as Prometheus reads them', () => {
     },
   ];
   const body = snappyCompress(encodeWriteRequest(series));
-  const decoded = type.toObject(type.decode(snappyjs.uncompress(body)), { longs: Number, defaults: true });
+  const decoded = type.toObject(type.decode(snappyjs.uncompress(body)), {
+    longs: Number,
+    defaults: true,
+  });
   assert.deepEqual(decoded, {
     timeseries: [
       {

@@ -15,9 +15,10 @@
 
 import type { ServiceGraphsConfig } from '../app/config/types.js';
 import type { SpanKind } from '../model/index.js';
-import type { GenSpan, GenValue } from './gen-span.js';
-import { KIND_NAMES, labelText, sanitizeLabelName } from './labels.js';
-import type { Counter, Histogram, Registry } from './registry.js';
+import { ABSENT, aggregate, SG_STRIDE, type GenBatch, type GenPlan } from './aggregate.js';
+import type { GenSpan } from './gen-span.js';
+import { KIND_NAMES, sanitizeLabelName } from './labels.js';
+import type { Counter, DeltaRow, Histogram, Registry } from './registry.js';
 
 /** What the processor reports about itself (Tempo's self-metrics). */
 export interface ServiceGraphsStats {
@@ -42,15 +43,50 @@ interface Edge {
   failed: boolean;
   multiplier: number;
   peerNode: string;
-  /** Dimension values by label name. */
-  dims: Map<string, string>;
+  /** Dimension values by label name (created when the first one is set). */
+  dims: Map<string, string> | undefined;
   /** The server half has no parent: a root span. */
   root: boolean;
   kind: SpanKind;
   expiresMs: number;
+  /** The halves that made it so far (a waiting edge is handed on as its halves). */
+  halves: EdgeHalf[];
 }
 
 const MESSAGING = 'messaging_system';
+const ZERO_ID = '0000000000000000';
+
+/** One client, server, producer or consumer span, as the workers reduce it. */
+export interface EdgeHalf {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  service: string;
+  /** The first peer attribute's value, or ''. */
+  peer: string;
+  /** The database a client span calls, or undefined. */
+  db: string | undefined;
+  /** Dimension values in config order (ABSENT when the span lacks one). */
+  dims: string[];
+  kind: SpanKind;
+  failed: boolean;
+  durationSec: number;
+  startMs: number;
+  endMs: number;
+}
+
+/** Edge halves as flat arrays (what crosses from a worker to the main thread). */
+export function flattenHalves(halves: readonly EdgeHalf[]): NonNullable<GenBatch['sg']> {
+  let ids = '';
+  const strs: string[] = [];
+  const nums: number[] = [];
+  for (const h of halves) {
+    ids += h.traceId + h.spanId + (h.parentSpanId || ZERO_ID);
+    strs.push(h.service, h.peer, h.db ?? ABSENT, ...h.dims);
+    nums.push(h.kind, h.failed ? 1 : 0, h.durationSec, h.startMs, h.endMs);
+  }
+  return { ids, strs, nums: Float64Array.from(nums) };
+}
 
 export class ServiceGraphs {
   readonly #cfg: ServiceGraphsConfig;
@@ -60,6 +96,8 @@ export class ServiceGraphs {
   readonly #server: Histogram;
   readonly #client: Histogram;
   readonly #messaging: Histogram | undefined;
+  /** The metrics in a fixed order, for `delta` / `mergeDelta`. */
+  readonly #metrics: Array<Counter | Histogram>;
   readonly #dimLabels: string[];
   /** Waiting edges in insertion order (expiry pops from the front). */
   readonly #edges = new Map<string, Edge>();
@@ -96,6 +134,8 @@ export class ServiceGraphs {
     this.#messaging = cfg.enableMessagingSystemLatencyHistogram
       ? registry.histogram('traces_service_graph_request_messaging_system_seconds', names, buckets)
       : undefined;
+    this.#metrics = [this.#total, this.#failed, this.#server, this.#client];
+    if (this.#messaging) this.#metrics.push(this.#messaging);
   }
 
   /** Edges waiting for their other half. */
@@ -103,23 +143,61 @@ export class ServiceGraphs {
     return this.#edges.size;
   }
 
-  consume(spans: readonly GenSpan[], nowMs: number): void {
-    for (const span of spans) {
-      if (span.service === '') continue;
-      switch (span.kind) {
-        case 3:
-        case 4:
-          this.#clientSide(span, nowMs);
-          break;
-        case 2:
-        case 5:
-          this.#serverSide(span, nowMs);
-          break;
-        case 0:
-        case 1:
-          break;
-      }
+  /** Takes a request's edge halves (gathered in a worker). */
+  consumeHalves(sg: NonNullable<GenBatch['sg']>, nowMs: number): void {
+    const dims = this.#cfg.dimensions.length;
+    const strStride = 3 + dims;
+    const count = sg.nums.length / SG_STRIDE;
+    for (let i = 0; i < count; i++) {
+      const n = i * SG_STRIDE;
+      const ids = i * 64;
+      const parent = sg.ids.slice(ids + 48, ids + 64);
+      const s = i * strStride;
+      const half: EdgeHalf = {
+        traceId: sg.ids.slice(ids, ids + 32),
+        spanId: sg.ids.slice(ids + 32, ids + 48),
+        parentSpanId: parent === ZERO_ID ? '' : parent,
+        service: sg.strs[s] as string,
+        peer: sg.strs[s + 1] as string,
+        db: sg.strs[s + 2] === ABSENT ? undefined : sg.strs[s + 2],
+        dims: sg.strs.slice(s + 3, s + strStride),
+        kind: sg.nums[n] as SpanKind,
+        failed: sg.nums[n + 1] === 1,
+        durationSec: sg.nums[n + 2] as number,
+        startMs: sg.nums[n + 3] as number,
+        endMs: sg.nums[n + 4] as number,
+      };
+      this.addHalf(half, nowMs);
     }
+  }
+
+  /** Takes one edge half. */
+  addHalf(half: EdgeHalf, nowMs: number): void {
+    if (half.kind === 3 || half.kind === 4) this.#clientSide(half, nowMs);
+    else this.#serverSide(half, nowMs);
+  }
+
+  /** The halves of the edges still waiting, oldest first. */
+  pendingHalves(): EdgeHalf[] {
+    return [...this.#edges.values()].flatMap((e) => e.halves);
+  }
+
+  /** The recorded series' totals, per metric (see `Metric.delta`). */
+  delta(): DeltaRow[][] {
+    return this.#metrics.map((m) => m.delta());
+  }
+
+  /** Adds totals recorded by another instance (a worker's) with the same configuration. */
+  mergeDelta(delta: readonly DeltaRow[][], nowMs: number): void {
+    delta.forEach((rows, i) => this.#metrics[i]?.mergeDelta(rows, nowMs));
+  }
+
+  /** Takes spans directly (tests; the model path gathers halves first too). */
+  consume(spans: readonly GenSpan[], nowMs: number): void {
+    const plan: GenPlan = { keys: [], slackMs: Infinity, serviceGraphs: this.#cfg };
+    const batch = aggregate(plan, nowMs, spans);
+    if (batch.sgDelta) this.mergeDelta(batch.sgDelta, nowMs);
+    if (batch.sg) this.consumeHalves(batch.sg, nowMs);
   }
 
   /** Expires edges whose wait is over (Tempo checks every 2 s). */
@@ -131,119 +209,83 @@ export class ServiceGraphs {
     }
   }
 
-  #edgeFor(key: string, span: GenSpan, nowMs: number): Edge | undefined {
+  #edgeFor(key: string, half: EdgeHalf, nowMs: number): Edge | undefined {
     const existing = this.#edges.get(key);
     if (existing) return existing;
     if (this.#edges.size >= this.#cfg.maxItems) {
       this.#stats.dropped();
       return undefined;
     }
-    const edge: Edge = {
-      key,
-      traceId: span.traceId,
-      clientService: '',
-      serverService: '',
-      clientLatencySec: 0,
-      serverLatencySec: 0,
-      clientEndMs: 0,
-      serverStartMs: 0,
-      connectionType: '',
-      failed: false,
-      multiplier: 1,
-      peerNode: '',
-      dims: new Map(),
-      root: false,
-      kind: span.kind,
-      expiresMs: nowMs + this.#cfg.waitMs,
-    };
+    const edge = this.#newDetached(half, nowMs + this.#cfg.waitMs);
+    edge.key = key;
     this.#edges.set(key, edge);
     this.#stats.edge();
     return edge;
   }
 
-  #clientSide(span: GenSpan, nowMs: number): void {
-    const db = this.#databaseName(span);
-    if (db !== undefined) {
+  #clientSide(half: EdgeHalf, nowMs: number): void {
+    if (half.db !== undefined) {
       // A database call is an edge of its own, complete at once.
       this.#stats.edge();
-      const edge = this.#newDetached(span, nowMs);
-      this.#fillClient(edge, span);
+      const edge = this.#newDetached(half, nowMs);
+      this.#fillClient(edge, half);
       edge.connectionType = 'database';
-      edge.serverService = db;
-      edge.serverLatencySec = span.durationSec;
-      if (db !== '') this.#record(edge, nowMs);
+      edge.serverService = half.db;
+      edge.serverLatencySec = half.durationSec;
+      if (half.db !== '') this.#record(edge, nowMs);
       return;
     }
-    const edge = this.#edgeFor(`${span.traceId}:${span.spanId}`, span, nowMs);
+    const edge = this.#edgeFor(`${half.traceId}:${half.spanId}`, half, nowMs);
     if (!edge) return;
-    this.#fillClient(edge, span);
+    edge.halves.push(half);
+    this.#fillClient(edge, half);
     this.#completeIfReady(edge, nowMs);
   }
 
-  #serverSide(span: GenSpan, nowMs: number): void {
-    const edge = this.#edgeFor(`${span.traceId}:${span.parentSpanId}`, span, nowMs);
+  #serverSide(half: EdgeHalf, nowMs: number): void {
+    const edge = this.#edgeFor(`${half.traceId}:${half.parentSpanId}`, half, nowMs);
     if (!edge) return;
-    edge.kind = span.kind;
-    if (span.parentSpanId === '') {
+    edge.halves.push(half);
+    edge.kind = half.kind;
+    if (half.parentSpanId === '') {
       edge.root = true;
-      edge.traceId = span.traceId;
+      edge.traceId = half.traceId;
     }
-    edge.connectionType = span.kind === 5 ? MESSAGING : '';
-    edge.serverService = span.service;
-    edge.serverLatencySec = span.durationSec;
-    edge.serverStartMs = span.startMs;
-    this.#fillCommon(edge, span, 'server');
+    edge.connectionType = half.kind === 5 ? MESSAGING : '';
+    edge.serverService = half.service;
+    edge.serverLatencySec = half.durationSec;
+    edge.serverStartMs = half.startMs;
+    this.#fillCommon(edge, half, 'server');
     this.#completeIfReady(edge, nowMs);
   }
 
-  #fillClient(edge: Edge, span: GenSpan): void {
-    edge.kind = span.kind;
-    edge.traceId = span.traceId;
-    edge.connectionType = span.kind === 4 ? MESSAGING : '';
-    edge.clientService = span.service;
-    edge.clientLatencySec = span.durationSec;
-    edge.clientEndMs = span.endMs;
-    this.#fillCommon(edge, span, 'client');
+  #fillClient(edge: Edge, half: EdgeHalf): void {
+    edge.kind = half.kind;
+    edge.traceId = half.traceId;
+    edge.connectionType = half.kind === 4 ? MESSAGING : '';
+    edge.clientService = half.service;
+    edge.clientLatencySec = half.durationSec;
+    edge.clientEndMs = half.endMs;
+    this.#fillCommon(edge, half, 'client');
   }
 
-  #fillCommon(edge: Edge, span: GenSpan, side: 'client' | 'server'): void {
-    if (span.statusCode === 2) edge.failed = true;
-    this.#cfg.dimensions.forEach((d) => {
-      const v: GenValue | undefined = span.resourceAttrs[d] ?? span.attrs[d];
-      if (v === undefined) return;
+  #fillCommon(edge: Edge, half: EdgeHalf, side: 'client' | 'server'): void {
+    if (half.failed) edge.failed = true;
+    this.#cfg.dimensions.forEach((d, i) => {
+      const v = half.dims[i];
+      if (v === undefined || v === ABSENT) return;
       const label = this.#cfg.enableClientServerPrefix
         ? sanitizeLabelName(`${side}_${d}`)
         : sanitizeLabelName(d);
-      edge.dims.set(label, labelText(v));
+      (edge.dims ??= new Map()).set(label, v);
     });
-    for (const key of this.#cfg.peerAttributes) {
-      const v = span.attrs[key];
-      if (v !== undefined && v !== '') {
-        edge.peerNode = labelText(v);
-        break;
-      }
-    }
+    if (half.peer !== '') edge.peerNode = half.peer;
   }
 
-  /** The database a client span calls, or undefined when it carries no database attribute. */
-  #databaseName(span: GenSpan): string | undefined {
-    const find = (k: string) => span.resourceAttrs[k] ?? span.attrs[k];
-    const dbKey = this.#cfg.databaseNameAttributes.find((k) => find(k) !== undefined);
-    if (dbKey === undefined) return undefined;
-    const peer = find('peer.service') ?? find('server.address');
-    if (peer !== undefined && peer !== '') return labelText(peer);
-    const address = find('network.peer.address');
-    if (address !== undefined && address !== '') {
-      const port = find('network.peer.port');
-      return port === undefined ? labelText(address) : `${labelText(address)}:${labelText(port)}`;
-    }
-    return labelText(find(dbKey));
-  }
-
-  #newDetached(span: GenSpan, nowMs: number): Edge {
+  #newDetached(half: EdgeHalf, expiresMs: number): Edge {
     return {
       key: '',
-      traceId: span.traceId,
+      traceId: half.traceId,
       clientService: '',
       serverService: '',
       clientLatencySec: 0,
@@ -254,10 +296,11 @@ export class ServiceGraphs {
       failed: false,
       multiplier: 1,
       peerNode: '',
-      dims: new Map(),
+      dims: undefined,
       root: false,
-      kind: span.kind,
-      expiresMs: nowMs,
+      kind: half.kind,
+      expiresMs,
+      halves: [],
     };
   }
 
@@ -283,7 +326,7 @@ export class ServiceGraphs {
 
   #record(edge: Edge, nowMs: number, virtualNode = ''): void {
     const values = [edge.clientService, edge.serverService, edge.connectionType];
-    for (const label of this.#dimLabels) values.push(edge.dims.get(label) ?? '');
+    for (const label of this.#dimLabels) values.push(edge.dims?.get(label) ?? '');
     if (this.#cfg.enableVirtualNodeLabel) values.push(virtualNode);
     const m = edge.multiplier;
     this.#total.inc(values, m, nowMs);

@@ -7,8 +7,9 @@
  */
 
 import type { SpanMetricsConfig } from '../app/config/types.js';
+import { aggregate, SM_LAYOUT, type GenBatch, type GenPlan } from './aggregate.js';
 import type { GenSpan } from './gen-span.js';
-import { KIND_NAMES, labelText, sanitizeLabelName, STATUS_NAMES } from './labels.js';
+import { sanitizeLabelName } from './labels.js';
 import type { Counter, Histogram, Registry } from './registry.js';
 
 const INTRINSICS = ['service', 'span_name', 'span_kind', 'status_code', 'status_message'] as const;
@@ -24,50 +25,65 @@ export function spanMetricsKeys(cfg: SpanMetricsConfig): string[] {
   return [...cfg.dimensions, ...(cfg.spanMultiplierKey ? [cfg.spanMultiplierKey] : [])];
 }
 
-/** The sampling multiplier: 1 / the ratio attribute (span first, then resource) when > 0. */
-export function spanMultiplier(span: GenSpan, key: string): number {
-  if (key === '') return 1;
-  const r = span.attrs[key] ?? span.resourceAttrs[key];
-  return typeof r === 'number' && r > 0 ? 1 / r : 1;
+/** The workers' part of the configuration. */
+export function spanMetricsPlan(cfg: SpanMetricsConfig): NonNullable<GenPlan['spanMetrics']> {
+  return {
+    intrinsics: { ...cfg.intrinsicDimensions },
+    dimensions: cfg.dimensions,
+    buckets: cfg.histogramBuckets,
+    multiplierKey: cfg.spanMultiplierKey,
+  };
 }
 
 export class SpanMetrics {
-  readonly #cfg: SpanMetricsConfig;
+  readonly #plan: NonNullable<GenPlan['spanMetrics']>;
+  readonly #labelCount: number;
   readonly #calls: Counter;
   readonly #latency: Histogram;
   readonly #size: Counter;
-  readonly #on: Record<(typeof INTRINSICS)[number], boolean>;
 
   constructor(registry: Registry, cfg: SpanMetricsConfig) {
-    this.#cfg = cfg;
-    this.#on = { ...cfg.intrinsicDimensions };
-    const names = [...INTRINSICS.filter((n) => this.#on[n]), ...cfg.dimensions.map(dimensionLabel)];
+    this.#plan = spanMetricsPlan(cfg);
+    const names = [
+      ...INTRINSICS.filter((n) => cfg.intrinsicDimensions[n]),
+      ...cfg.dimensions.map(dimensionLabel),
+    ];
+    this.#labelCount = names.length;
     this.#calls = registry.counter('traces_spanmetrics_calls_total', names);
     this.#latency = registry.histogram('traces_spanmetrics_latency', names, cfg.histogramBuckets);
     this.#size = registry.counter('traces_spanmetrics_size_total', names);
   }
 
-  consume(spans: readonly GenSpan[], nowMs: number): void {
-    for (const span of spans) {
-      const values = this.#labelValues(span);
-      const mult = spanMultiplier(span, this.#cfg.spanMultiplierKey);
-      this.#calls.inc(values, mult, nowMs);
-      this.#latency.observe(values, span.durationSec, mult, span.traceId, nowMs);
-      this.#size.inc(values, span.sizeBytes, nowMs);
+  /** Adds a request's series sums (computed in a worker). */
+  merge(sm: NonNullable<GenBatch['sm']>, nowMs: number): void {
+    const n = this.#labelCount;
+    const buckets = this.#plan.buckets.length + 1;
+    const stride = SM_LAYOUT.buckets + buckets;
+    const keys = sm.exemplars.length;
+    for (let k = 0; k < keys; k++) {
+      const values = sm.values.slice(k * n, (k + 1) * n);
+      const at = k * stride;
+      const calls = sm.nums[at + SM_LAYOUT.calls] as number;
+      this.#calls.inc(values, calls, nowMs);
+      this.#size.inc(values, sm.nums[at + SM_LAYOUT.size] as number, nowMs);
+      const exemplarTrace = sm.exemplars[k] as string;
+      this.#latency.merge(
+        values,
+        sm.nums.subarray(at + SM_LAYOUT.buckets, at + stride),
+        sm.nums[at + SM_LAYOUT.sum] as number,
+        calls,
+        exemplarTrace === ''
+          ? undefined
+          : { traceId: exemplarTrace, value: sm.nums[at + SM_LAYOUT.exemplar] as number },
+        nowMs,
+      );
     }
   }
 
-  #labelValues(span: GenSpan): string[] {
-    const on = this.#on;
-    const values: string[] = [];
-    if (on.service) values.push(span.service);
-    if (on.span_name) values.push(span.name);
-    if (on.span_kind) values.push(KIND_NAMES[span.kind]);
-    if (on.status_code) values.push(STATUS_NAMES[span.statusCode]);
-    if (on.status_message) values.push(span.statusMessage);
-    for (const d of this.#cfg.dimensions) {
-      values.push(labelText(span.resourceAttrs[d] ?? span.attrs[d]));
-    }
-    return values;
+  /** Counts spans directly (tests; the model path aggregates first too). */
+  consume(spans: readonly GenSpan[], nowMs: number): void {
+    const plan: GenPlan = { keys: [], slackMs: Infinity, spanMetrics: this.#plan };
+    const sm = aggregate(plan, nowMs, spans).sm;
+    if (sm) this.merge(sm, nowMs);
   }
 }

@@ -6,7 +6,7 @@
 import type { PushOutcome, RawRequest, ReceivedBatch } from '../model/index.js';
 import { LimitExceededError, OverloadedError } from '../model/index.js';
 import { encodeBatch, type EncodedBatch } from '../wal/index.js';
-import type { GenSpan } from '../generator/gen-span.js';
+import { aggregate, type GenBatch, type GenPlan } from '../generator/aggregate.js';
 import { dropTraces, genSpansOfBatch, type EncodeJob } from './encode-job.js';
 import type { EncodePool } from './encode-pool.js';
 import { ByteBucket, LiveTraces, type IngestionLimits, type TraceVerdict } from './limits.js';
@@ -30,9 +30,9 @@ export interface DistributorOptions {
 
 /** Where stored spans go for the metrics generator. */
 export interface GeneratorSink {
-  /** The attribute keys the processors read (gathered while decoding). */
-  readonly keys: readonly string[];
-  consume(tenant: string, spans: GenSpan[]): void;
+  /** What the encode workers need to reduce a request's spans for it. */
+  readonly plan: GenPlan;
+  consume(tenant: string, batch: GenBatch): void;
 }
 
 export interface DistributorMetrics {
@@ -54,13 +54,13 @@ interface Decoded {
   encoded: EncodedBatch;
   rejectedSpans: number;
   rejectionMessage: string;
-  gen?: GenSpan[];
+  gen?: GenBatch;
 }
 
 /** A request encoded again without some traces: its lines and its generator spans. */
 interface Reencoded {
   encoded: EncodedBatch;
-  gen?: GenSpan[];
+  gen?: GenBatch;
 }
 
 export class Distributor {
@@ -81,7 +81,7 @@ export class Distributor {
       maxAttributeBytes: this.#opts.maxAttributeBytes,
       receivedAtMs: this.#opts.now(),
       ...(raw.parseStringTags ? { parseStringTags: true } : {}),
-      ...(this.#opts.generator ? { generatorKeys: this.#opts.generator.keys } : {}),
+      ...(this.#opts.generator ? { generator: this.#opts.generator.plan } : {}),
     };
     const decoded = await this.#opts.pool.encode(job);
     return this.#admitAndAppend(tenant, decoded, raw.body.length, raw.receiver, async (drop) => {
@@ -94,10 +94,12 @@ export class Distributor {
     this.#checkOverload(tenant);
     const max = this.#opts.maxAttributeBytes;
     if (max > 0) truncateAttributes(received.batch, max);
-    const keys = this.#opts.generator?.keys;
+    const plan = this.#opts.generator?.plan;
     const encode = (): Reencoded => ({
       encoded: encodeBatch(received.batch),
-      ...(keys ? { gen: genSpansOfBatch(received.batch, keys) } : {}),
+      ...(plan
+        ? { gen: aggregate(plan, this.#opts.now(), genSpansOfBatch(received.batch, plan.keys)) }
+        : {}),
     });
     const decoded = {
       ...encode(),
@@ -149,7 +151,7 @@ export class Distributor {
     }
     if (enc.spanCount > 0) await this.#opts.append(tenant, enc);
     metrics.received(tenant, receiver, enc.spanCount, bytes);
-    if (gen && gen.length > 0) this.#opts.generator?.consume(tenant, gen);
+    if (gen && gen.received > 0) this.#opts.generator?.consume(tenant, gen);
     const messages = [decoded.rejectionMessage, reason].filter((m) => m !== '');
     return {
       rejectedSpans: decoded.rejectedSpans + refusedSpans,

@@ -3,6 +3,7 @@
  * attributes, and encode WAL lines. Pure; also run inline when there are no workers.
  */
 import { spanProtoSize } from '../api/encode/trace-proto.js';
+import { aggregate, GenAggregator, type GenBatch, type GenPlan } from '../generator/aggregate.js';
 import { genSpansOf, type GenSpan } from '../generator/gen-span.js';
 import type { RawFormat, Span, SpanBatch } from '../model/index.js';
 import { VivaceError } from '../model/index.js';
@@ -25,8 +26,8 @@ export interface EncodeJob {
   parseStringTags?: boolean;
   /** When the request was received (ms since the epoch): Zipkin v1 spans without times start then. */
   receivedAtMs?: number;
-  /** When the metrics generator is on: the attribute keys it reads; `gen` is then returned. */
-  generatorKeys?: readonly string[];
+  /** When the metrics generator is on: what it needs; the request's `gen` is then returned. */
+  generator?: GenPlan;
 }
 
 export interface EncodeOk {
@@ -34,8 +35,8 @@ export interface EncodeOk {
   encoded: EncodedBatch;
   rejectedSpans: number;
   rejectionMessage: string;
-  /** The kept spans as the metrics generator sees them (when `generatorKeys` was given). */
-  gen?: GenSpan[];
+  /** The kept spans reduced for the metrics generator (when `generator` was given). */
+  gen?: GenBatch;
 }
 
 export interface EncodeFailed {
@@ -78,6 +79,24 @@ function decodeModel(job: EncodeJob): DecodeResult {
   }
 }
 
+/** The wanted keys of a plan as a set, kept for the plan's lifetime (one per worker). */
+const wantedSets = new WeakMap<GenPlan, ReadonlySet<string>>();
+let lastPlanKeys = '';
+let lastWanted: ReadonlySet<string> = new Set();
+
+function wantedKeys(plan: GenPlan): ReadonlySet<string> {
+  const cached = wantedSets.get(plan);
+  if (cached) return cached;
+  // Each job carries its own copy of the plan: reuse the set while the keys are the same.
+  const text = plan.keys.join('\u0000');
+  if (text !== lastPlanKeys) {
+    lastPlanKeys = text;
+    lastWanted = new Set(plan.keys);
+  }
+  wantedSets.set(plan, lastWanted);
+  return lastWanted;
+}
+
 /** The generator's view of a decoded batch; sizes are the spans' OTLP protobuf sizes. */
 export function genSpansOfBatch(batch: SpanBatch, keys: readonly string[]): GenSpan[] {
   const spans = batch.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.spans));
@@ -90,12 +109,19 @@ export function runEncodeJob(job: EncodeJob): EncodeResult {
       // The hot path: protobuf straight to WAL lines, no model objects (same output, tested).
       const drop =
         job.dropTraces && job.dropTraces.length > 0 ? new Set(job.dropTraces) : undefined;
+      const agg = job.generator
+        ? new GenAggregator(job.generator, job.receivedAtMs ?? Date.now())
+        : undefined;
       const out = transcodeOtlpProtobuf(job.body, {
         maxAttributeBytes: job.maxAttributeBytes,
         ...(drop ? { dropTraces: drop } : {}),
-        ...(job.generatorKeys ? { generator: { wanted: new Set(job.generatorKeys) } } : {}),
+        ...(agg && job.generator
+          ? { generator: { wanted: wantedKeys(job.generator), sink: (g: GenSpan) => agg.add(g) } }
+          : {}),
       });
-      return { ok: true, ...out };
+      const result: EncodeOk = { ok: true, ...out };
+      if (agg) result.gen = agg.finish();
+      return result;
     }
     const decoded = decodeModel(job);
     if (job.dropTraces && job.dropTraces.length > 0)
@@ -107,7 +133,10 @@ export function runEncodeJob(job: EncodeJob): EncodeResult {
       rejectedSpans: decoded.rejectedSpans,
       rejectionMessage: decoded.rejectionMessage,
     };
-    if (job.generatorKeys) result.gen = genSpansOfBatch(decoded.batch, job.generatorKeys);
+    if (job.generator) {
+      const spans = genSpansOfBatch(decoded.batch, job.generator.keys);
+      result.gen = aggregate(job.generator, job.receivedAtMs ?? Date.now(), spans);
+    }
     return result;
   } catch (err) {
     if (err instanceof VivaceError) return { ok: false, code: err.code, message: err.message };

@@ -85,7 +85,11 @@ function reference(body: Uint8Array, opts: TranscodeOptions): Outcome {
 
 function transcoded(body: Uint8Array, opts: TranscodeOptions): Outcome {
   try {
-    const { encoded, rejectedSpans, rejectionMessage, gen } = transcodeOtlpProtobuf(body, opts);
+    const gen: GenSpan[] = [];
+    const withSink: TranscodeOptions = opts.generator
+      ? { ...opts, generator: { ...opts.generator, sink: (g) => gen.push({ ...g }) } }
+      : opts;
+    const { encoded, rejectedSpans, rejectionMessage } = transcodeOtlpProtobuf(body, withSink);
     const { text, ...rest } = encoded;
     assert.ok(Buffer.isBuffer(text) || text instanceof Uint8Array);
     const out: Outcome = {
@@ -119,6 +123,11 @@ const DROPS: Array<ReadonlySet<string> | undefined> = [
   new Set([T1, T2]),
 ];
 
+/** Generator options; `transcoded` gives them a sink that keeps copies. */
+function generatorFor(wanted: ReadonlySet<string>): NonNullable<TranscodeOptions['generator']> {
+  return { wanted, sink: () => undefined };
+}
+
 /** Every attribute key of a body's spans and resources (none when it does not decode). */
 function keysOf(body: Uint8Array): Set<string> {
   const keys = new Set(['absent.key']);
@@ -136,7 +145,7 @@ function keysOf(body: Uint8Array): Set<string> {
 
 /** Every combination of attribute limit and dropped traces, with and without the generator. */
 function assertSameForAllOptions(body: Uint8Array, what: string): void {
-  const generator = { wanted: keysOf(body) };
+  const generator = generatorFor(keysOf(body));
   for (const maxAttributeBytes of LIMITS) {
     for (const dropTraces of DROPS) {
       assertSame(body, { maxAttributeBytes, dropTraces }, what);
@@ -212,8 +221,12 @@ test('300 demo-shop batches, with and without limits and drops', () => {
       assert.ok(assertSame(body, { maxAttributeBytes, dropTraces: drop }, `batch ${i} dropped`));
     }
     // Our own encoder writes what the size function measures: sizes must match too.
-    const generator = { wanted: keysOf(body) };
-    const got = transcodeOtlpProtobuf(body, { maxAttributeBytes: 0, generator }).gen ?? [];
+    const generator = generatorFor(keysOf(body));
+    const got: GenSpan[] = [];
+    transcodeOtlpProtobuf(body, {
+      maxAttributeBytes: 0,
+      generator: { ...generator, sink: (g) => got.push({ ...g }) },
+    });
     assert.deepEqual(
       got.map((g) => g.sizeBytes),
       genSpansOfBatch(batch, [...generator.wanted]).map((g) => g.sizeBytes),
@@ -249,7 +262,7 @@ test('2,000 random mutations: same lines or the same error', () => {
     }
     const maxAttributeBytes = LIMITS[i % LIMITS.length] as number;
     const what = `mutation ${i} (${Buffer.from(body).toString('hex')})`;
-    const generator = i % 2 === 0 ? { wanted: keysOf(valid) } : undefined;
+    const generator = i % 2 === 0 ? generatorFor(keysOf(valid)) : undefined;
     const opts = { maxAttributeBytes, dropTraces: DROPS[i % DROPS.length], generator };
     if (assertSame(body, opts, what)) accepted++;
   }

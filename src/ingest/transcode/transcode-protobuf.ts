@@ -21,14 +21,10 @@ import {
   lastServiceName,
   readAttributeText,
 } from './transcode-attributes.js';
-import {
-  durationSeconds,
-  nanosToMs,
-  type GenSpan,
-  type GenValue,
-} from '../../generator/gen-span.js';
+import type { GenSpan, GenValue } from '../../generator/gen-span.js';
 import {
   keepWanted,
+  NO_ATTRS,
   readSpanFields,
   rejectedSpanShape,
   SpanFields,
@@ -41,8 +37,11 @@ export interface TranscodeOptions {
   maxAttributeBytes: number;
   /** Traces to leave out (refused by a limit); rejected spans are still counted. */
   dropTraces?: ReadonlySet<string>;
-  /** When set, the metrics generator's view of each kept span is gathered too (`gen`). */
-  generator?: { wanted: ReadonlySet<string> };
+  /**
+   * When set, the metrics generator's view of each kept span is given to `sink` (once its
+   * resource is complete). The object is reused for the next span: copy what you keep.
+   */
+  generator?: { wanted: ReadonlySet<string>; sink: (span: GenSpan) => void };
 }
 
 /** The WAL lines of a request and its partial-success outcome (as `EncodeOk` without `ok`). */
@@ -50,9 +49,9 @@ export interface TranscodeResult {
   encoded: EncodedBatch;
   rejectedSpans: number;
   rejectionMessage: string;
-  /** The kept spans for the metrics generator, when `generator` was asked for. */
-  gen?: GenSpan[];
 }
+
+const TWO_32 = 4294967296;
 
 /** `instrumentation_library_spans` (field 1000, length-delimited) as a tag value. */
 const LEGACY_SCOPE_SPANS = (1000 << 3) | 2;
@@ -70,15 +69,15 @@ class Output {
   readonly span = new SpanFields();
   readonly max: number;
   readonly drop: ReadonlySet<string> | undefined;
-  /** Generator spans of the whole request, and of the resource being read (its service comes last). */
-  readonly gen: GenSpan[] | undefined;
-  genOfResource: GenSpan[] = [];
+  /** Where generator spans go, and how many of the resource being read wait in `POOL`. */
+  readonly genSink: ((span: GenSpan) => void) | undefined;
+  genWaiting = 0;
 
   constructor(opts: TranscodeOptions) {
     this.max = opts.maxAttributeBytes > 0 ? opts.maxAttributeBytes : 0;
     this.span.max = this.max;
     this.drop = opts.dropTraces && opts.dropTraces.size > 0 ? opts.dropTraces : undefined;
-    this.gen = opts.generator ? [] : undefined;
+    this.genSink = opts.generator?.sink;
     this.span.wanted = opts.generator?.wanted;
   }
 }
@@ -110,9 +109,7 @@ export function transcodeOtlpProtobuf(body: Uint8Array, opts: TranscodeOptions):
     else r.skipField(tag, end, msg, fieldsUpTo(1));
   }
   const { rejectedSpans, rejectionMessage } = out.tally.result({ resourceSpans: [] });
-  const result: TranscodeResult = { encoded: encodedOf(out), rejectedSpans, rejectionMessage };
-  if (out.gen) result.gen = out.gen;
-  return result;
+  return { encoded: encodedOf(out), rejectedSpans, rejectionMessage };
 }
 
 function encodedOf(out: Output): EncodedBatch {
@@ -139,7 +136,12 @@ interface ResourceParts {
 
 function readResourceSpans(r: ProtoReader, end: number, out: Output, index: number): void {
   const msg = 'ResourceSpans';
-  const resource: ResourceParts = { attrs: '', dropped: 0, serviceName: undefined, genAttrs: {} };
+  const resource: ResourceParts = {
+    attrs: '',
+    dropped: 0,
+    serviceName: undefined,
+    genAttrs: NO_ATTRS,
+  };
   const chunks: ScopeChunk[] = [];
   let schemaUrl = '';
   while (r.pos < end) {
@@ -154,13 +156,15 @@ function readResourceSpans(r: ProtoReader, end: number, out: Output, index: numb
   const attrs = '[' + resource.attrs + ']';
   const res = resourceLineOf(schemaUrl, attrs, resource.dropped, resource.serviceName ?? '');
   writeResourceSpans(out, res, chunks);
-  if (out.gen) {
-    for (const g of out.genOfResource) {
+  if (out.genSink) {
+    // The resource may follow its spans on the wire: they waited for its service and attributes.
+    for (let i = 0; i < out.genWaiting; i++) {
+      const g = POOL[i] as GenSpan;
       g.service = resource.serviceName ?? '';
       g.resourceAttrs = resource.genAttrs;
-      out.gen.push(g);
+      out.genSink(g);
     }
-    out.genOfResource = [];
+    out.genWaiting = 0;
   }
 }
 
@@ -193,7 +197,7 @@ function readResource(r: ProtoReader, end: number, resource: ResourceParts, out:
       const text = readAttributeText(r, r.lenEnd(end, msg), out.max);
       resource.attrs = appendItem(resource.attrs, text);
       resource.serviceName ??= lastServiceName();
-      if (wanted !== undefined) keepWanted(wanted, resource.genAttrs);
+      if (wanted !== undefined) resource.genAttrs = keepWanted(wanted, resource.genAttrs);
     } else if (tag === 0x10) resource.dropped = r.uint32(end, msg);
     else r.skipField(tag, end, msg, fieldsUpTo(2));
   }
@@ -272,25 +276,47 @@ function acceptSpan(
   if (out.minStart === '' || compareDecimal(s.start, out.minStart) < 0) out.minStart = s.start;
   if (compareDecimal(s.end, out.maxEnd) > 0) out.maxEnd = s.end;
   out.spanCount++;
-  if (out.gen) out.genOfResource.push(genSpanOfFields(s, size));
+  if (out.genSink) fillGenSpan(out.genWaiting++, s, size);
 }
 
-/** The generator's view of the span just read; service and resource attributes come later. */
-function genSpanOfFields(s: SpanFields, size: number): GenSpan {
+/**
+ * Generator spans waiting for their resource, reused from request to request (one worker runs
+ * one transcode at a time): no allocation per span.
+ */
+const POOL: GenSpan[] = [];
+
+/** Writes the generator's view of the span just read into `POOL[i]`. */
+function fillGenSpan(i: number, s: SpanFields, size: number): void {
+  const g = POOL[i] ?? (POOL[i] = emptyGenSpan());
+  g.traceId = s.traceId;
+  g.spanId = s.spanId;
+  g.parentSpanId = s.parentSpanId;
+  g.name = s.name;
+  g.kind = s.kind;
+  g.statusCode = s.statusCode;
+  g.statusMessage = s.statusMessage;
+  g.startMs = (s.startHi * TWO_32 + s.startLo) / 1e6;
+  g.endMs = (s.endHi * TWO_32 + s.endLo) / 1e6;
+  g.durationSec = Math.max(0, ((s.endHi - s.startHi) * TWO_32 + (s.endLo - s.startLo)) / 1e9);
+  g.sizeBytes = size;
+  g.attrs = s.genAttrs;
+}
+
+function emptyGenSpan(): GenSpan {
   return {
-    traceId: s.traceId,
-    spanId: s.spanId,
-    parentSpanId: s.parentSpanId,
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
     service: '',
-    name: s.name,
-    kind: s.kind,
-    statusCode: s.statusCode,
-    statusMessage: s.statusMessage,
-    startMs: nanosToMs(s.start),
-    endMs: nanosToMs(s.end),
-    durationSec: durationSeconds(s.start, s.end),
-    sizeBytes: size,
-    attrs: s.genAttrs,
-    resourceAttrs: {},
+    name: '',
+    kind: 0,
+    statusCode: 0,
+    statusMessage: '',
+    startMs: 0,
+    endMs: 0,
+    durationSec: 0,
+    sizeBytes: 0,
+    attrs: NO_ATTRS,
+    resourceAttrs: NO_ATTRS,
   };
 }

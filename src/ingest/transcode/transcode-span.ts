@@ -31,6 +31,11 @@ export class SpanFields {
   kind: SpanKind = 0;
   start = '0';
   end = '0';
+  /** Halves of start and end as read (the generator's times, without decimal text). */
+  startHi = 0;
+  startLo = 0;
+  endHi = 0;
+  endLo = 0;
   /** Comma-separated attribute, event and link texts, without their brackets. */
   attrs = '';
   events = '';
@@ -48,8 +53,8 @@ export class SpanFields {
   max = 0;
   /** Attribute keys the metrics generator reads (set once per request when it is on). */
   wanted: ReadonlySet<string> | undefined = undefined;
-  /** The span's attributes among `wanted`. */
-  genAttrs: Record<string, GenValue> = {};
+  /** The span's attributes among `wanted` (the shared empty object until one is found). */
+  genAttrs: Record<string, GenValue> = NO_ATTRS;
 
   reset(): void {
     this.traceId = INVALID_ID;
@@ -60,6 +65,7 @@ export class SpanFields {
     this.kind = 0;
     this.start = '0';
     this.end = '0';
+    this.startHi = this.startLo = this.endHi = this.endLo = 0;
     this.attrs = '';
     this.events = '';
     this.links = '';
@@ -71,7 +77,7 @@ export class SpanFields {
     this.flags = 0;
     this.linkIds.length = 0;
     this.badLink = false;
-    if (this.wanted !== undefined) this.genAttrs = {};
+    this.genAttrs = NO_ATTRS;
   }
 
   /** Whether the decoder would accept the span (`spanProblem` would find nothing). */
@@ -92,15 +98,27 @@ export function readSpanFields(r: ProtoReader, end: number, s: SpanFields): void
     const tag = r.tag(end, SPAN);
     if (tag === 0x4a) {
       s.attrs = appendItem(s.attrs, readAttributeText(r, r.lenEnd(end, SPAN), s.max));
-      if (s.wanted !== undefined) keepWanted(s.wanted, s.genAttrs);
+      if (s.wanted !== undefined) s.genAttrs = keepWanted(s.wanted, s.genAttrs);
     } else readSpanHead(r, end, tag, s);
   }
 }
 
-/** Copies the attribute just read into `into` when its key is wanted. */
-export function keepWanted(wanted: ReadonlySet<string>, into: Record<string, GenValue>): void {
+/** Attributes of a span or resource that has none the generator wants (never written to). */
+export const NO_ATTRS: Readonly<Record<string, GenValue>> = Object.freeze({});
+
+/**
+ * Adds the attribute just read to `into` when its key is wanted; returns `into`, or a new object
+ * when `into` was the shared empty one.
+ */
+export function keepWanted(
+  wanted: ReadonlySet<string>,
+  into: Record<string, GenValue>,
+): Record<string, GenValue> {
   const key = lastAttributeKey();
-  if (wanted.has(key)) into[key] = lastAttributeScalar() ?? '';
+  if (!wanted.has(key)) return into;
+  const out = into === NO_ATTRS ? {} : into;
+  out[key] = lastAttributeScalar() ?? '';
+  return out;
 }
 
 /** Fields 1 to 8 of `Span`: identity, names and times. */
@@ -128,9 +146,13 @@ function readSpanHead(r: ProtoReader, end: number, tag: number, s: SpanFields): 
     }
     case 0x39:
       s.start = readTime(r, end, SPAN);
+      s.startHi = r.hi;
+      s.startLo = r.lo;
       return;
     case 0x41:
       s.end = readTime(r, end, SPAN);
+      s.endHi = r.hi;
+      s.endLo = r.lo;
       return;
     default:
       readSpanBody(r, end, tag, s);
