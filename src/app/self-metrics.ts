@@ -1,7 +1,14 @@
 /** Vivace's own metrics, with Tempo's names where Tempo has the same thing. */
+import { statfsSync } from 'node:fs';
 import type { DistributorMetrics } from '../ingest/index.js';
 import { Registry, type Histogram } from '../telemetry/index.js';
 import type { StorageHooks, Storage } from './storage.js';
+
+/** Where data lives on disk, for the free-space gauges. */
+export interface DataPaths {
+  wal: string;
+  blocks: string;
+}
 
 export interface SelfMetrics {
   registry: Registry;
@@ -10,8 +17,8 @@ export interface SelfMetrics {
   requestDuration: Histogram;
   /** Counts a UDP datagram that was not taken (Jaeger agent receivers), by reason. */
   datagramRefused(receiver: string, reason: string): void;
-  /** Registers the gauges that read storage state at scrape time. */
-  watchStorage(storage: Storage): void;
+  /** Registers the gauges that read storage state (and the disks under `paths`) at scrape time. */
+  watchStorage(storage: Storage, paths: DataPaths): void;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -97,11 +104,38 @@ export function createSelfMetrics(): SelfMetrics {
       onCompactionFailed: () => compactionFailed.inc(),
       onBlocksDeleted: (reason, count) => deleted.inc({ reason }, count),
     },
-    watchStorage: (storage) => watchStorage(r, storage),
+    watchStorage: (storage, paths) => watchStorage(r, storage, paths),
   };
 }
 
-function watchStorage(r: Registry, storage: Storage): void {
+/** Size and free bytes of the file system holding `path`, or undefined when it cannot be read. */
+function diskOf(path: string): { size: number; free: number } | undefined {
+  try {
+    const s = statfsSync(path);
+    return { size: s.blocks * s.bsize, free: s.bavail * s.bsize };
+  } catch {
+    return undefined;
+  }
+}
+
+function watchStorage(r: Registry, storage: Storage, paths: DataPaths): void {
+  const disks = () =>
+    (['wal', 'blocks'] as const).flatMap((kind) => {
+      const d = diskOf(paths[kind]);
+      return d ? [{ kind, ...d }] : [];
+    });
+  r.gauge(
+    'vivace_storage_free_bytes',
+    'Bytes free (for unprivileged users) on the file system of the WAL and of the blocks.',
+    ['kind'],
+    () => disks().map((d) => ({ labels: { kind: d.kind }, value: d.free })),
+  );
+  r.gauge(
+    'vivace_storage_size_bytes',
+    'Size of the file system of the WAL and of the blocks.',
+    ['kind'],
+    () => disks().map((d) => ({ labels: { kind: d.kind }, value: d.size })),
+  );
   r.gauge('vivace_blocks', 'Live blocks, by tenant.', ['tenant'], () =>
     storage.store
       .tenants()

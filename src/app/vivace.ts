@@ -85,7 +85,7 @@ export async function startVivace(
   const now = opts.now ?? Date.now;
   const metrics = createSelfMetrics();
   const storage = await openStorage(config, log, now, metrics.storageHooks);
-  metrics.watchStorage(storage);
+  metrics.watchStorage(storage, { wal: config.storage.walPath, blocks: config.storage.localPath });
   const pool = new EncodePool(config.ingestWorkers ?? defaultWorkers());
   const generator = new MetricsGenerator({
     config: config.generator,

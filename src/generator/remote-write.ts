@@ -82,6 +82,7 @@ export class RemoteWriteQueue {
   #wake: (() => void) | undefined;
   readonly #log: (msg: string) => void;
   readonly #userAgent: string;
+  #loggedAtMs = 0;
 
   constructor(
     target: RemoteWriteTarget,
@@ -95,7 +96,13 @@ export class RemoteWriteQueue {
     this.#target = target;
     this.#stats = opts.stats;
     this.#maxPending = opts.maxPending;
-    this.#log = opts.log;
+    // A down endpoint fails every few seconds: say so once a minute.
+    this.#log = (msg) => {
+      const now = Date.now();
+      if (now - this.#loggedAtMs < 60_000) return;
+      this.#loggedAtMs = now;
+      opts.log(msg);
+    };
     this.#userAgent = opts.userAgent;
   }
 
