@@ -8,9 +8,9 @@
 
 import type { ServiceGraphsConfig } from '../app/config/types.js';
 import type { GenSpan, GenValue } from './gen-span.js';
-import { KIND_NAMES, labelText, STATUS_NAMES } from './labels.js';
-import { Registry, type DeltaRow } from './registry.js';
-import { flattenHalves, ServiceGraphs, type EdgeHalf } from './service-graphs.js';
+import { ABSENT, KIND_NAMES, labelText, STATUS_NAMES } from './labels.js';
+import { pairHalves, type EdgeSums } from './edge-pairs.js';
+import { flattenHalves, type EdgeHalf } from './service-graphs.js';
 
 /** What the workers need to know of the generator's configuration (structured-clonable). */
 export interface GenPlan {
@@ -40,8 +40,8 @@ export interface GenBatch {
   discarded: number;
   /** Span metrics per series: label values (stride: label count) and numbers (stride: 4 + buckets + 1). */
   sm?: { values: string[]; nums: Float64Array; exemplars: string[] };
-  /** Edges completed within the request (both halves in it), as service-graph metric totals. */
-  sgDelta?: DeltaRow[][];
+  /** Edges completed within the request (both halves in it), summed per series. */
+  sgSums?: EdgeSums;
   /** Edges created within the request (Tempo's `…_service_graphs_edges`). */
   sgEdges?: number;
   /** Edge halves left waiting: ids (64 hex characters each), strings (stride 3 + dimensions), numbers (stride 5). */
@@ -60,9 +60,6 @@ export const SG_STRIDE = 5;
 /** The dimension values of a half when no dimension is configured (shared, never written). */
 const NO_DIMS: string[] = [];
 
-/** Marks an absent string (a dimension or database name the span does not have). */
-export const ABSENT = '\u0000';
-
 /** The sampling multiplier: 1 / the ratio attribute (span first, then resource) when > 0. */
 export function spanMultiplier(span: GenSpan, key: string): number {
   if (key === '') return 1;
@@ -77,6 +74,10 @@ export class GenAggregator {
   #received = 0;
   #discarded = 0;
   readonly #series = new Map<string, number>();
+  /** Series offsets by service, then name, then kind × status (the default labels only). */
+  readonly #byService = new Map<string, Map<string, number[]>>();
+  /** Whether span metrics have exactly the four default labels. */
+  readonly #defaults: boolean;
   readonly #smValues: string[] = [];
   readonly #smNums: number[] = [];
   readonly #smExemplars: string[] = [];
@@ -85,6 +86,17 @@ export class GenAggregator {
   constructor(plan: GenPlan, nowMs: number) {
     this.#plan = plan;
     this.#now = nowMs;
+    const sm = plan.spanMetrics;
+    const on = sm?.intrinsics;
+    this.#defaults =
+      sm !== undefined &&
+      on !== undefined &&
+      on.service &&
+      on.span_name &&
+      on.span_kind &&
+      on.status_code &&
+      !on.status_message &&
+      sm.dimensions.length === 0;
   }
 
   add(span: GenSpan): void {
@@ -101,24 +113,7 @@ export class GenAggregator {
   }
 
   #addSpanMetrics(span: GenSpan, p: NonNullable<GenPlan['spanMetrics']>): void {
-    const on = p.intrinsics;
-    const values: string[] = [];
-    if (on.service) values.push(span.service);
-    if (on.span_name) values.push(span.name);
-    if (on.span_kind) values.push(KIND_NAMES[span.kind]);
-    if (on.status_code) values.push(STATUS_NAMES[span.statusCode]);
-    if (on.status_message) values.push(span.statusMessage);
-    for (const d of p.dimensions) values.push(labelText(span.resourceAttrs[d] ?? span.attrs[d]));
-    const key = values.join('\u0001');
-    const stride = SM_BUCKETS + p.buckets.length + 1;
-    let at = this.#series.get(key);
-    if (at === undefined) {
-      at = this.#smNums.length;
-      this.#series.set(key, at);
-      this.#smValues.push(...values);
-      for (let i = 0; i < stride; i++) this.#smNums.push(0);
-      this.#smExemplars.push('');
-    }
+    const at = this.#defaults ? this.#slotByIntrinsics(span, p) : this.#slotByKey(span, p);
     const nums = this.#smNums;
     const mult = spanMultiplier(span, p.multiplierKey);
     const latency = span.durationSec;
@@ -129,9 +124,60 @@ export class GenAggregator {
     while (b < p.buckets.length && latency > (p.buckets[b] as number)) b++;
     nums[at + SM_BUCKETS + b] = (nums[at + SM_BUCKETS + b] as number) + mult;
     if (span.traceId !== '') {
-      this.#smExemplars[at / stride] = span.traceId;
+      this.#smExemplars[at / (SM_BUCKETS + p.buckets.length + 1)] = span.traceId;
       nums[at + SM_EXEMPLAR] = latency;
     }
+  }
+
+  /** A series' offset in the numbers, for the default labels: by service, name, kind and status. */
+  #slotByIntrinsics(span: GenSpan, p: NonNullable<GenPlan['spanMetrics']>): number {
+    let byName = this.#byService.get(span.service);
+    if (!byName) {
+      byName = new Map();
+      this.#byService.set(span.service, byName);
+    }
+    let slots = byName.get(span.name);
+    if (!slots) {
+      slots = new Array<number>(18).fill(-1);
+      byName.set(span.name, slots);
+    }
+    const i = span.kind * 3 + span.statusCode;
+    let at = slots[i] as number;
+    if (at < 0) {
+      at = this.#newSeries(
+        [span.service, span.name, KIND_NAMES[span.kind], STATUS_NAMES[span.statusCode]],
+        p,
+      );
+      slots[i] = at;
+    }
+    return at;
+  }
+
+  /** A series' offset in the numbers, for any label set: by the joined label values. */
+  #slotByKey(span: GenSpan, p: NonNullable<GenPlan['spanMetrics']>): number {
+    const on = p.intrinsics;
+    const values: string[] = [];
+    if (on.service) values.push(span.service);
+    if (on.span_name) values.push(span.name);
+    if (on.span_kind) values.push(KIND_NAMES[span.kind]);
+    if (on.status_code) values.push(STATUS_NAMES[span.statusCode]);
+    if (on.status_message) values.push(span.statusMessage);
+    for (const d of p.dimensions) values.push(labelText(span.resourceAttrs[d] ?? span.attrs[d]));
+    const key = values.join('\u0001');
+    let at = this.#series.get(key);
+    if (at === undefined) {
+      at = this.#newSeries(values, p);
+      this.#series.set(key, at);
+    }
+    return at;
+  }
+
+  #newSeries(values: readonly string[], p: NonNullable<GenPlan['spanMetrics']>): number {
+    const at = this.#smNums.length;
+    this.#smValues.push(...values);
+    for (let i = 0; i < SM_BUCKETS + p.buckets.length + 1; i++) this.#smNums.push(0);
+    this.#smExemplars.push('');
+    return at;
   }
 
   #addEdgeHalf(span: GenSpan, p: NonNullable<GenPlan['serviceGraphs']>): void {
@@ -179,23 +225,10 @@ export class GenAggregator {
     const sgCfg = this.#plan.serviceGraphs;
     if (sgCfg) {
       // Pair the halves that are both here; only the rest go on to the main thread's store.
-      let edges = 0;
-      const registry = new Registry({
-        externalLabels: {},
-        maxActiveSeries: 0,
-        maxLabelNameLength: Infinity,
-        maxLabelValueLength: Infinity,
-      });
-      const sg = new ServiceGraphs(
-        registry,
-        { ...sgCfg, maxItems: Infinity },
-        { edge: () => edges++, expired: () => undefined, dropped: () => undefined },
-      );
-      for (const h of this.#halves) sg.addHalf(h, this.#now);
-      const pending = sg.pendingHalves();
-      out.sgDelta = sg.delta();
-      out.sgEdges = edges - pending.length;
-      out.sg = flattenHalves(pending);
+      const paired = pairHalves(this.#halves, sgCfg);
+      out.sgEdges = paired.edges;
+      out.sgSums = paired.sums;
+      out.sg = flattenHalves(paired.pending);
     }
     return out;
   }

@@ -146,7 +146,7 @@ export class MetricsGenerator {
     if (t.spanMetrics && batch.sm) t.spanMetrics.merge(batch.sm, now);
     if (t.serviceGraphs) {
       if (batch.sgEdges) this.#self.edges.inc({ tenant }, batch.sgEdges);
-      if (batch.sgDelta) t.serviceGraphs.mergeDelta(batch.sgDelta, now);
+      if (batch.sgSums) t.serviceGraphs.mergeSums(batch.sgSums, now);
       if (batch.sg) t.serviceGraphs.consumeHalves(batch.sg, now);
     }
   }

@@ -6,6 +6,9 @@
 import type { SpanKind, StatusCode } from '../model/index.js';
 import type { GenValue } from './gen-span.js';
 
+/** Marks an absent string (a dimension or database name a span does not have). */
+export const ABSENT = '\u0000';
+
 /** `SPAN_KIND_*` by OTLP kind number. */
 export const KIND_NAMES: Readonly<Record<SpanKind, string>> = {
   0: 'SPAN_KIND_UNSPECIFIED',

@@ -34,8 +34,6 @@ export interface RegistryOptions {
 }
 
 interface SeriesBase {
-  /** The label values as the processor gave them (for `delta`). */
-  values: readonly string[];
   /** Processor labels, sorted, empty values dropped. */
   labels: Array<[string, string]>;
   updatedMs: number;
@@ -76,19 +74,13 @@ abstract class Metric<S extends SeriesBase> {
 
   /** What a new series costs against `max_active_series`. */
   abstract readonly cost: number;
-  protected abstract create(
-    values: readonly string[],
-    labels: Array<[string, string]>,
-    nowMs: number,
-  ): S;
+  protected abstract create(labels: Array<[string, string]>, nowMs: number): S;
 
-  /** Every series' totals, to be merged into another registry's metric of the same shape. */
-  abstract delta(): DeltaRow[];
-  abstract mergeDelta(rows: readonly DeltaRow[], nowMs: number): void;
-
-  /** The series for these label values, created if the limit allows, else the overflow series. */
-  protected seriesFor(values: readonly string[], nowMs: number): S {
-    const key = values.join('\u0001');
+  /**
+   * The series for these label values (`key`: their join, when the caller has it), created if the
+   * limit allows, else the overflow series.
+   */
+  protected seriesFor(values: readonly string[], nowMs: number, key = values.join('\u0001')): S {
     let s = this.series.get(key);
     if (s) {
       s.updatedMs = nowMs;
@@ -97,13 +89,13 @@ abstract class Metric<S extends SeriesBase> {
     if (!this.registry.admit(this.cost)) {
       s = this.series.get(OVERFLOW_KEY);
       if (!s) {
-        s = this.create([], OVERFLOW_LABELS, nowMs);
+        s = this.create(OVERFLOW_LABELS, nowMs);
         this.series.set(OVERFLOW_KEY, s);
       }
       s.updatedMs = nowMs;
       return s;
     }
-    s = this.create(values, this.registry.labelSet(this.labelNames, values), nowMs);
+    s = this.create(this.registry.labelSet(this.labelNames, values), nowMs);
     this.series.set(key, s);
     return s;
   }
@@ -133,16 +125,6 @@ abstract class Metric<S extends SeriesBase> {
   }
 }
 
-/**
- * One series' totals for `mergeDelta`: its label values and numbers (a counter: its value; a
- * histogram: sum, count, then the per-bucket counts) and a histogram's exemplars by bucket.
- */
-export interface DeltaRow {
-  v: readonly string[];
-  n: number[];
-  e?: Array<[number, string, number]>;
-}
-
 /** Exposition lines by metric name (several registries may add to one metric). */
 export type Exposition = Map<string, { type: string; lines: string[] }>;
 
@@ -159,24 +141,12 @@ export function expositionText(out: Exposition): string {
 export class Counter extends Metric<CounterSeries> {
   readonly cost = 1;
 
-  protected create(
-    values: readonly string[],
-    labels: Array<[string, string]>,
-    nowMs: number,
-  ): CounterSeries {
-    return { values, labels, updatedMs: nowMs, fresh: true, value: 0 };
+  protected create(labels: Array<[string, string]>, nowMs: number): CounterSeries {
+    return { labels, updatedMs: nowMs, fresh: true, value: 0 };
   }
 
-  delta(): DeltaRow[] {
-    return [...this.series.values()].map((s) => ({ v: s.values, n: [s.value] }));
-  }
-
-  mergeDelta(rows: readonly DeltaRow[], nowMs: number): void {
-    for (const row of rows) this.inc(row.v, row.n[0] as number, nowMs);
-  }
-
-  inc(values: readonly string[], delta: number, nowMs: number): void {
-    this.seriesFor(values, nowMs).value += delta;
+  inc(values: readonly string[], delta: number, nowMs: number, key?: string): void {
+    this.seriesFor(values, nowMs, key).value += delta;
   }
 
   collect(nowMs: number, out: CollectedSeries[]): void {
@@ -214,36 +184,9 @@ export class Histogram extends Metric<HistogramSeries> {
     this.cost = 2 + bounds.length + 1;
   }
 
-  delta(): DeltaRow[] {
-    return [...this.series.values()].map((s) => {
-      const row: DeltaRow = { v: s.values, n: [s.sum, s.count, ...s.counts] };
-      const e: NonNullable<DeltaRow['e']> = [];
-      s.exemplars.forEach((x, i) => x && e.push([i, x.traceId, x.value]));
-      if (e.length > 0) row.e = e;
-      return row;
-    });
-  }
-
-  mergeDelta(rows: readonly DeltaRow[], nowMs: number): void {
-    for (const row of rows) {
-      const s = this.seriesFor(row.v, nowMs);
-      s.sum += row.n[0] as number;
-      s.count += row.n[1] as number;
-      for (let i = 0; i < s.counts.length; i++) {
-        s.counts[i] = (s.counts[i] as number) + (row.n[2 + i] as number);
-      }
-      for (const [i, traceId, value] of row.e ?? []) s.exemplars[i] = { traceId, value };
-    }
-  }
-
-  protected create(
-    values: readonly string[],
-    labels: Array<[string, string]>,
-    nowMs: number,
-  ): HistogramSeries {
+  protected create(labels: Array<[string, string]>, nowMs: number): HistogramSeries {
     const n = this.bounds.length + 1;
     return {
-      values,
       labels,
       updatedMs: nowMs,
       fresh: true,
@@ -261,8 +204,9 @@ export class Histogram extends Metric<HistogramSeries> {
     multiplier: number,
     traceId: string,
     nowMs: number,
+    key?: string,
   ): void {
-    const s = this.seriesFor(values, nowMs);
+    const s = this.seriesFor(values, nowMs, key);
     let i = 0;
     while (i < this.bounds.length && value > (this.bounds[i] as number)) i++;
     s.counts[i] = (s.counts[i] as number) + multiplier;

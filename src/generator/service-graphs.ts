@@ -15,10 +15,11 @@
 
 import type { ServiceGraphsConfig } from '../app/config/types.js';
 import type { SpanKind } from '../model/index.js';
-import { ABSENT, aggregate, SG_STRIDE, type GenBatch, type GenPlan } from './aggregate.js';
+import { aggregate, SG_STRIDE, type GenBatch, type GenPlan } from './aggregate.js';
+import { EDGE, edgeLabelNames, edgeStride, type EdgeSums } from './edge-pairs.js';
 import type { GenSpan } from './gen-span.js';
-import { KIND_NAMES, sanitizeLabelName } from './labels.js';
-import type { Counter, DeltaRow, Histogram, Registry } from './registry.js';
+import { ABSENT, KIND_NAMES, sanitizeLabelName } from './labels.js';
+import type { Counter, Histogram, Registry } from './registry.js';
 
 /** What the processor reports about itself (Tempo's self-metrics). */
 export interface ServiceGraphsStats {
@@ -49,8 +50,6 @@ interface Edge {
   root: boolean;
   kind: SpanKind;
   expiresMs: number;
-  /** The halves that made it so far (a waiting edge is handed on as its halves). */
-  halves: EdgeHalf[];
 }
 
 const MESSAGING = 'messaging_system';
@@ -96,8 +95,7 @@ export class ServiceGraphs {
   readonly #server: Histogram;
   readonly #client: Histogram;
   readonly #messaging: Histogram | undefined;
-  /** The metrics in a fixed order, for `delta` / `mergeDelta`. */
-  readonly #metrics: Array<Counter | Histogram>;
+  readonly #labelCount: number;
   readonly #dimLabels: string[];
   /** Waiting edges in insertion order (expiry pops from the front). */
   readonly #edges = new Map<string, Edge>();
@@ -111,13 +109,8 @@ export class ServiceGraphs {
           sanitizeLabelName(`server_${d}`),
         ])
       : cfg.dimensions.map(sanitizeLabelName);
-    const names = [
-      'client',
-      'server',
-      'connection_type',
-      ...this.#dimLabels,
-      ...(cfg.enableVirtualNodeLabel ? ['virtual_node'] : []),
-    ];
+    const names = edgeLabelNames(cfg);
+    this.#labelCount = names.length;
     const buckets = cfg.histogramBuckets;
     this.#total = registry.counter('traces_service_graph_request_total', names);
     this.#failed = registry.counter('traces_service_graph_request_failed_total', names);
@@ -134,8 +127,6 @@ export class ServiceGraphs {
     this.#messaging = cfg.enableMessagingSystemLatencyHistogram
       ? registry.histogram('traces_service_graph_request_messaging_system_seconds', names, buckets)
       : undefined;
-    this.#metrics = [this.#total, this.#failed, this.#server, this.#client];
-    if (this.#messaging) this.#metrics.push(this.#messaging);
   }
 
   /** Edges waiting for their other half. */
@@ -177,26 +168,58 @@ export class ServiceGraphs {
     else this.#serverSide(half, nowMs);
   }
 
-  /** The halves of the edges still waiting, oldest first. */
-  pendingHalves(): EdgeHalf[] {
-    return [...this.#edges.values()].flatMap((e) => e.halves);
-  }
-
-  /** The recorded series' totals, per metric (see `Metric.delta`). */
-  delta(): DeltaRow[][] {
-    return this.#metrics.map((m) => m.delta());
-  }
-
-  /** Adds totals recorded by another instance (a worker's) with the same configuration. */
-  mergeDelta(delta: readonly DeltaRow[][], nowMs: number): void {
-    delta.forEach((rows, i) => this.#metrics[i]?.mergeDelta(rows, nowMs));
+  /** Adds edges completed in a worker (both halves in one request). */
+  mergeSums(sums: EdgeSums, nowMs: number): void {
+    const n = this.#labelCount;
+    const stride = edgeStride(this.#cfg);
+    const nb = this.#cfg.histogramBuckets.length + 1;
+    for (let k = 0; k < sums.exemplars.length; k++) {
+      const values = sums.values.slice(k * n, (k + 1) * n);
+      const at = k * stride;
+      const x = sums.nums;
+      const total = x[at + EDGE.total] as number;
+      const traceId = sums.exemplars[k] as string;
+      const key = values.join('\u0001');
+      this.#total.inc(values, total, nowMs, key);
+      const failed = x[at + EDGE.failed] as number;
+      if (failed > 0) this.#failed.inc(values, failed, nowMs, key);
+      const counts = (h: number) =>
+        x.subarray(at + EDGE.counts + h * nb, at + EDGE.counts + (h + 1) * nb);
+      this.#server.merge(
+        values,
+        counts(0),
+        x[at + EDGE.serverSum] as number,
+        total,
+        { traceId, value: x[at + EDGE.serverExemplar] as number },
+        nowMs,
+      );
+      this.#client.merge(
+        values,
+        counts(1),
+        x[at + EDGE.clientSum] as number,
+        total,
+        { traceId, value: x[at + EDGE.clientExemplar] as number },
+        nowMs,
+      );
+      const messages = x[at + EDGE.messagingCount] as number;
+      if (this.#messaging && messages > 0) {
+        this.#messaging.merge(
+          values,
+          counts(2),
+          x[at + EDGE.messagingSum] as number,
+          messages,
+          { traceId, value: x[at + EDGE.messagingExemplar] as number },
+          nowMs,
+        );
+      }
+    }
   }
 
   /** Takes spans directly (tests; the model path gathers halves first too). */
   consume(spans: readonly GenSpan[], nowMs: number): void {
     const plan: GenPlan = { keys: [], slackMs: Infinity, serviceGraphs: this.#cfg };
     const batch = aggregate(plan, nowMs, spans);
-    if (batch.sgDelta) this.mergeDelta(batch.sgDelta, nowMs);
+    if (batch.sgSums) this.mergeSums(batch.sgSums, nowMs);
     if (batch.sg) this.consumeHalves(batch.sg, nowMs);
   }
 
@@ -237,7 +260,6 @@ export class ServiceGraphs {
     }
     const edge = this.#edgeFor(`${half.traceId}:${half.spanId}`, half, nowMs);
     if (!edge) return;
-    edge.halves.push(half);
     this.#fillClient(edge, half);
     this.#completeIfReady(edge, nowMs);
   }
@@ -245,7 +267,6 @@ export class ServiceGraphs {
   #serverSide(half: EdgeHalf, nowMs: number): void {
     const edge = this.#edgeFor(`${half.traceId}:${half.parentSpanId}`, half, nowMs);
     if (!edge) return;
-    edge.halves.push(half);
     edge.kind = half.kind;
     if (half.parentSpanId === '') {
       edge.root = true;
@@ -300,7 +321,6 @@ export class ServiceGraphs {
       root: false,
       kind: half.kind,
       expiresMs,
-      halves: [],
     };
   }
 
@@ -329,10 +349,11 @@ export class ServiceGraphs {
     for (const label of this.#dimLabels) values.push(edge.dims?.get(label) ?? '');
     if (this.#cfg.enableVirtualNodeLabel) values.push(virtualNode);
     const m = edge.multiplier;
-    this.#total.inc(values, m, nowMs);
-    if (edge.failed) this.#failed.inc(values, m, nowMs);
-    this.#server.observe(values, edge.serverLatencySec, m, edge.traceId, nowMs);
-    this.#client.observe(values, edge.clientLatencySec, m, edge.traceId, nowMs);
+    const key = values.join('\u0001');
+    this.#total.inc(values, m, nowMs, key);
+    if (edge.failed) this.#failed.inc(values, m, nowMs, key);
+    this.#server.observe(values, edge.serverLatencySec, m, edge.traceId, nowMs, key);
+    this.#client.observe(values, edge.clientLatencySec, m, edge.traceId, nowMs, key);
     if (this.#messaging && edge.connectionType === MESSAGING) {
       const latency = (edge.serverStartMs - edge.clientEndMs) / 1000;
       if (latency > 0) this.#messaging.observe(values, latency, m, edge.traceId, nowMs);
