@@ -303,25 +303,84 @@ describe('service graphs', () => {
     });
   }
 
-  it('marks an edge failed when either side has status error; messaging spans set connection_type', () => {
-    const { reg, sg } = graphs();
-    sg.consume([CLIENT, { ...SERVER, statusCode: 2 }], T0);
-    sg.consume(
-      [
-        { ...CLIENT, kind: 4, spanId: '00000000000000e1', service: 'checkout' },
-        { ...SERVER, kind: 5, parentSpanId: '00000000000000e1', service: 'email' },
-      ],
-      T0,
-    );
-    assert.deepEqual(
-      lines(reg, 'traces_service_graph_request_').filter((l) => /total/.test(l)),
-      [
-        'traces_service_graph_request_failed_total{client="frontend",server="cart"} 1',
-        'traces_service_graph_request_total{client="checkout",connection_type="messaging_system",server="email"} 1',
-        'traces_service_graph_request_total{client="frontend",server="cart"} 1',
-      ],
-    );
-  });
+  /** Halves in one request (paired in the worker) and one request each (paired on the main thread). */
+  const WAYS = [
+    ['one request', (sg: ServiceGraphs, spans: GenSpan[]) => sg.consume(spans, T0)],
+    [
+      'a request each',
+      (sg: ServiceGraphs, spans: GenSpan[]) => spans.forEach((x) => sg.consume([x], T0)),
+    ],
+  ] as const;
+
+  for (const [way, send] of WAYS) {
+    it(`marks an edge failed when either side has status error; messaging spans set connection_type (${way})`, () => {
+      const { reg, sg } = graphs({ enableMessagingSystemLatencyHistogram: true });
+      send(sg, [CLIENT, { ...SERVER, statusCode: 2 }]);
+      send(sg, [
+        { ...CLIENT, kind: 4, spanId: '00000000000000e1', service: 'checkout', endMs: T0 - 500 },
+        {
+          ...SERVER,
+          kind: 5,
+          parentSpanId: '00000000000000e1',
+          service: 'email',
+          startMs: T0 - 200,
+        },
+      ]);
+      assert.deepEqual(
+        lines(reg, 'traces_service_graph_request_').filter((l) =>
+          /total|messaging_system_seconds_(sum|count)/.test(l),
+        ),
+        [
+          'traces_service_graph_request_failed_total{client="frontend",server="cart"} 1',
+          'traces_service_graph_request_messaging_system_seconds_count{client="checkout",connection_type="messaging_system",server="email"} 1',
+          'traces_service_graph_request_messaging_system_seconds_sum{client="checkout",connection_type="messaging_system",server="email"} 0.3',
+          'traces_service_graph_request_total{client="checkout",connection_type="messaging_system",server="email"} 1',
+          'traces_service_graph_request_total{client="frontend",server="cart"} 1',
+        ],
+      );
+    });
+
+    it(`dimensions with and without the client/server prefix (${way})`, () => {
+      for (const [prefix, want] of [
+        [
+          false,
+          'traces_service_graph_request_total{client="frontend",env="prod-cart",server="cart"} 1',
+        ],
+        [
+          true,
+          'traces_service_graph_request_total{client="frontend",client_env="prod-frontend",server="cart",server_env="prod-cart"} 1',
+        ],
+      ] as const) {
+        const { reg, sg } = graphs({ dimensions: ['env'], enableClientServerPrefix: prefix });
+        send(sg, [
+          { ...CLIENT, resourceAttrs: { env: 'prod-frontend' } },
+          { ...SERVER, attrs: { env: 'prod-cart' } },
+        ]);
+        assert.deepEqual(lines(reg, 'traces_service_graph_request_total'), [want]);
+      }
+    });
+
+    it(`latency buckets and exemplars of a paired edge (${way})`, () => {
+      const { reg, sg } = graphs();
+      send(sg, [CLIENT, SERVER]);
+      assert.deepEqual(
+        lines(reg, 'traces_service_graph_request_').filter((l) => l.includes('_bucket')),
+        [
+          'traces_service_graph_request_client_seconds_bucket{client="frontend",le="+Inf",server="cart"} 1',
+          'traces_service_graph_request_client_seconds_bucket{client="frontend",le="0.5",server="cart"} 0',
+          'traces_service_graph_request_client_seconds_bucket{client="frontend",le="1",server="cart"} 1',
+          'traces_service_graph_request_server_seconds_bucket{client="frontend",le="+Inf",server="cart"} 1',
+          'traces_service_graph_request_server_seconds_bucket{client="frontend",le="0.5",server="cart"} 1',
+          'traces_service_graph_request_server_seconds_bucket{client="frontend",le="1",server="cart"} 1',
+        ],
+      );
+      const exemplars = reg
+        .collect(T0)
+        .filter((x) => x.exemplar)
+        .map((x) => x.exemplar?.traceId);
+      assert.deepEqual(exemplars, [CLIENT.traceId, CLIENT.traceId]);
+    });
+  }
 
   it('turns a client span with a database attribute into a database edge at once', () => {
     const { reg, sg } = graphs();
@@ -400,29 +459,6 @@ describe('service graphs', () => {
     assert.deepEqual(lines(reg, 'traces_service_graph_request_total'), [
       'traces_service_graph_request_total{client="frontend",server="cart"} 1',
     ]);
-  });
-
-  it('dimensions with and without the client/server prefix', () => {
-    for (const [prefix, want] of [
-      [
-        false,
-        'traces_service_graph_request_total{client="frontend",env="prod-cart",server="cart"} 1',
-      ],
-      [
-        true,
-        'traces_service_graph_request_total{client="frontend",client_env="prod-frontend",server="cart",server_env="prod-cart"} 1',
-      ],
-    ] as const) {
-      const { reg, sg } = graphs({ dimensions: ['env'], enableClientServerPrefix: prefix });
-      sg.consume(
-        [
-          { ...CLIENT, resourceAttrs: { env: 'prod-frontend' } },
-          { ...SERVER, attrs: { env: 'prod-cart' } },
-        ],
-        T0,
-      );
-      assert.deepEqual(lines(reg, 'traces_service_graph_request_total'), [want]);
-    }
   });
 
   it('ignores spans without a service and internal spans', () => {
