@@ -185,32 +185,21 @@ export class ServiceGraphs {
       if (failed > 0) this.#failed.inc(values, failed, nowMs, key);
       const counts = (h: number) =>
         x.subarray(at + EDGE.counts + h * nb, at + EDGE.counts + (h + 1) * nb);
-      this.#server.merge(
-        values,
-        counts(0),
-        x[at + EDGE.serverSum] as number,
-        total,
-        { traceId, value: x[at + EDGE.serverExemplar] as number },
-        nowMs,
-      );
-      this.#client.merge(
-        values,
-        counts(1),
-        x[at + EDGE.clientSum] as number,
-        total,
-        { traceId, value: x[at + EDGE.clientExemplar] as number },
-        nowMs,
-      );
-      const messages = x[at + EDGE.messagingCount] as number;
-      if (this.#messaging && messages > 0) {
-        this.#messaging.merge(
-          values,
-          counts(2),
-          x[at + EDGE.messagingSum] as number,
-          messages,
-          { traceId, value: x[at + EDGE.messagingExemplar] as number },
-          nowMs,
-        );
+      const histograms: Array<[Histogram | undefined, number, number, number, number]> = [
+        [this.#server, 0, EDGE.serverSum, EDGE.serverExemplar, total],
+        [this.#client, 1, EDGE.clientSum, EDGE.clientExemplar, total],
+        [
+          this.#messaging,
+          2,
+          EDGE.messagingSum,
+          EDGE.messagingExemplar,
+          x[at + EDGE.messagingCount] as number,
+        ],
+      ];
+      for (const [h, i, sum, exemplar, count] of histograms) {
+        if (!h || count === 0) continue;
+        const value = x[at + exemplar] as number;
+        h.merge(values, counts(i), x[at + sum] as number, count, { traceId, value }, nowMs);
       }
     }
   }

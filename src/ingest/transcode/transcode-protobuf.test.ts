@@ -25,7 +25,7 @@ import {
   richRequest,
 } from '../../receivers/otlp/protobuf-decode.test.js';
 import { decodeOtlpProtobuf } from '../../receivers/otlp/protobuf-decode.js';
-import { encodeBatch } from '../../wal/line-format.js';
+import { encodeBatch, type EncodedBatch } from '../../wal/line-format.js';
 import { truncateAttributes, truncateText } from '../truncate.js';
 import { extraCases, T1, T2 } from './transcode-cases-for-tests.js';
 import type { GenSpan } from '../../generator/gen-span.js';
@@ -59,21 +59,23 @@ function dropTraces(batch: SpanBatch, drop: ReadonlySet<string>): void {
   }
 }
 
+/** The outcome of an accepted body: its lines as text, the rest of the batch, the partial success. */
+function accepted(
+  encoded: EncodedBatch,
+  partial: { rejectedSpans: number; rejectionMessage: string },
+): Extract<Outcome, { ok: true }> {
+  const { text, ...rest } = encoded;
+  const { rejectedSpans, rejectionMessage } = partial;
+  return { ok: true, text: Buffer.from(text).toString(), rest, rejectedSpans, rejectionMessage };
+}
+
 /** The pipeline the transcoder replaces, as `runEncodeJob` ran it. */
 function reference(body: Uint8Array, opts: TranscodeOptions): Outcome {
   try {
     const decoded = decodeOtlpProtobuf(body);
     if (opts.dropTraces && opts.dropTraces.size > 0) dropTraces(decoded.batch, opts.dropTraces);
     if (opts.maxAttributeBytes > 0) truncateAttributes(decoded.batch, opts.maxAttributeBytes);
-    const { text, ...rest } = encodeBatch(decoded.batch);
-    const { rejectedSpans, rejectionMessage } = decoded;
-    const out: Outcome = {
-      ok: true,
-      text: Buffer.from(text).toString(),
-      rest,
-      rejectedSpans,
-      rejectionMessage,
-    };
+    const out = accepted(encodeBatch(decoded.batch), decoded);
     if (opts.generator) {
       out.gen = withoutSizes(genSpansOfBatch(decoded.batch, [...opts.generator.wanted]));
     }
@@ -89,16 +91,9 @@ function transcoded(body: Uint8Array, opts: TranscodeOptions): Outcome {
     const withSink: TranscodeOptions = opts.generator
       ? { ...opts, generator: { ...opts.generator, sink: (g) => gen.push({ ...g }) } }
       : opts;
-    const { encoded, rejectedSpans, rejectionMessage } = transcodeOtlpProtobuf(body, withSink);
-    const { text, ...rest } = encoded;
-    assert.ok(Buffer.isBuffer(text) || text instanceof Uint8Array);
-    const out: Outcome = {
-      ok: true,
-      text: Buffer.from(text).toString(),
-      rest,
-      rejectedSpans,
-      rejectionMessage,
-    };
+    const result = transcodeOtlpProtobuf(body, withSink);
+    assert.ok(Buffer.isBuffer(result.encoded.text) || result.encoded.text instanceof Uint8Array);
+    const out = accepted(result.encoded, result);
     if (opts.generator) out.gen = withoutSizes(gen);
     return out;
   } catch (err) {
