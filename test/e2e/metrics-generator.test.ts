@@ -12,6 +12,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { defaultGenerator } from '../../src/app/config/defaults.js';
+import { thriftBatch } from '../helpers/jaeger-wire.js';
 import { freePort, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -288,5 +289,72 @@ describe('scraping /metrics, and remote write through a Prometheus outage', () =
     });
     const up = await p.query('up{job="vivace"}');
     assert.equal(up[0]?.value, 1);
+  });
+});
+
+describe('spans from every receiver are counted, per tenant', () => {
+  let server: TestServer;
+  before(async () => {
+    const free = { host: '127.0.0.1', port: 0 };
+    server = await startTestServer({
+      multitenancyEnabled: true,
+      overrides: { metricsGeneratorProcessors: ['span-metrics'] },
+      receivers: {
+        jaegerThriftHttp: { ...free, maxRequestBodyBytes: 1 << 20 },
+        zipkin: { ...free, maxRequestBodyBytes: 1 << 20, parseStringTags: false },
+      },
+    });
+  });
+  after(() => server.close());
+
+  it('counts Zipkin JSON and Jaeger thrift spans under their tenants', async () => {
+    const nowUs = Date.now() * 1000;
+    const zipkin = await fetch(`http://127.0.0.1:${server.app.ports['zipkin']}/api/v2/spans`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Scope-OrgID': 'team-z' },
+      body: JSON.stringify([
+        {
+          traceId: 'a'.repeat(32),
+          id: 'a'.repeat(16),
+          name: 'get /z',
+          kind: 'SERVER',
+          timestamp: nowUs - 2000,
+          duration: 1000,
+          localEndpoint: { serviceName: 'zsvc' },
+        },
+      ]),
+    });
+    assert.equal(zipkin.status, 202);
+    const batch = thriftBatch({
+      process: { serviceName: 'jsvc' },
+      spans: [
+        {
+          traceId: 'b'.repeat(32),
+          spanId: 'b'.repeat(16),
+          operationName: 'op',
+          startUs: nowUs - 3000,
+          durationUs: 500,
+          tags: [{ key: 'span.kind', type: 'string', value: 'client' }],
+        },
+      ],
+    });
+    const jaeger = await fetch(
+      `http://127.0.0.1:${server.app.ports['jaeger_thrift_http']}/api/traces`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-thrift', 'X-Scope-OrgID': 'team-j' },
+        body: batch,
+      },
+    );
+    assert.equal(jaeger.status, 202);
+    const text = await (await fetch(`${server.api}/metrics`)).text();
+    const calls = text
+      .split('\n')
+      .filter((l) => l.startsWith('traces_spanmetrics_calls_total{'))
+      .sort();
+    assert.deepEqual(calls, [
+      'traces_spanmetrics_calls_total{service="jsvc",span_kind="SPAN_KIND_CLIENT",span_name="op",status_code="STATUS_CODE_UNSET",tenant="team-j"} 1',
+      'traces_spanmetrics_calls_total{service="zsvc",span_kind="SPAN_KIND_SERVER",span_name="get /z",status_code="STATUS_CODE_UNSET",tenant="team-z"} 1',
+    ]);
   });
 });
