@@ -1,0 +1,299 @@
+/**
+ * The first stage of a TraceQL metrics query over matched spans: intervals, grouping by the
+ * `by()` values and each function's arithmetic, as Tempo's metrics engine computes them
+ * (docs/rfc/0002-traceql-metrics.md). Pure: the caller gives each span's start, its `by()` values
+ * and its measured value; series come out labelled and sorted as Tempo sorts them.
+ */
+
+import type { MetricsFunctionName } from '../../traceql/index.js';
+
+/** A label value, as Tempo's `AnyValue` JSON writes it. */
+export type LabelValue =
+  | { type: 'string'; value: string }
+  | { type: 'int'; value: bigint }
+  | { type: 'double'; value: number }
+  | { type: 'bool'; value: boolean };
+
+export interface Label {
+  key: string;
+  value: LabelValue;
+}
+
+/** The measured value of a span: durations in nanoseconds, `other` for what has no number. */
+export type Measured =
+  | { type: 'span-duration'; ns: number }
+  | { type: 'duration'; ns: number }
+  | { type: 'int'; value: number }
+  | { type: 'float'; value: number }
+  | { type: 'other' };
+
+export interface Sample {
+  timestampMs: number;
+  value: number;
+}
+
+export interface Series {
+  labels: Label[];
+  samples: Sample[];
+}
+
+/** Aligned query intervals: right-closed `(start + i·step, start + (i+1)·step]`. */
+export interface Intervals {
+  startNs: bigint;
+  endNs: bigint;
+  stepNs: bigint;
+}
+
+/** The interval of a time, or -1 outside `(start, end]`. */
+export function intervalOf(r: Intervals, tNs: bigint): number {
+  if (tNs <= r.startNs || tNs > r.endNs) return -1;
+  const offset = tNs - r.startNs;
+  return Number((offset + r.stepNs - 1n) / r.stepNs) - 1;
+}
+
+export function intervalCount(r: Intervals): number {
+  return Number((r.endNs - r.startNs + r.stepNs - 1n) / r.stepNs);
+}
+
+/** The timestamp of an interval: its end, in ms. */
+export function timestampOf(r: Intervals, i: number): number {
+  return Number((r.startNs + BigInt(i + 1) * r.stepNs) / 1_000_000n);
+}
+
+/** The smallest power of two ≥ v, for v ≥ 2; undefined below (Tempo drops those values). */
+export function log2Bucket(v: number): number | undefined {
+  if (!(v >= 2)) return undefined;
+  return 2 ** Math.ceil(Math.log2(v));
+}
+
+/**
+ * The q-quantile of log2 buckets (`[upper bound, count]`, ascending), interpolated between the
+ * bucket bounds on a log2 scale, as Tempo does; 0 when empty.
+ */
+export function log2Quantile(q: number, buckets: ReadonlyArray<[number, number]>): number {
+  const total = buckets.reduce((n, [, c]) => n + c, 0);
+  if (total === 0) return 0;
+  const need = Math.max(1, Math.ceil(q * total));
+  let acc = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    const [max, count] = buckets[i] as [number, number];
+    if (acc + count > need) {
+      const f = (need - acc) / count;
+      const hi = Math.log2(max);
+      const lo = i === 0 ? hi - 1 : Math.log2((buckets[i - 1] as [number, number])[0]);
+      return 2 ** (lo + (hi - lo) * f);
+    }
+    acc += count;
+    if (acc === need) return max;
+  }
+  return (buckets[buckets.length - 1] as [number, number])[0];
+}
+
+export interface FirstStage {
+  fn: MetricsFunctionName;
+  /** Label keys of the `by()` fields, in order. */
+  byKeys: readonly string[];
+  /** `quantile_over_time` only. */
+  quantiles: readonly number[];
+}
+
+const NIL: LabelValue = { type: 'string', value: 'nil' };
+
+/** Sums of one series in one interval. */
+interface Cell {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  /** Values seen (avg), and log2 buckets (quantile, histogram). */
+  n: number;
+  buckets: Map<number, number> | undefined;
+}
+
+function newCell(): Cell {
+  return { count: 0, sum: 0, min: NaN, max: NaN, n: 0, buckets: undefined };
+}
+
+/** A span's number for sum/min/max/avg: span durations in seconds, other durations in ns. */
+function numberOf(m: Measured): number {
+  switch (m.type) {
+    case 'span-duration':
+      return m.ns / 1e9;
+    case 'duration':
+      return m.ns;
+    case 'int':
+    case 'float':
+      return m.value;
+    case 'other':
+      return NaN;
+  }
+}
+
+/** A span's log2 bucket for quantile/histogram (seconds for durations); undefined when dropped. */
+function bucketOf(m: Measured): number | undefined {
+  switch (m.type) {
+    case 'span-duration':
+    case 'duration': {
+      const b = log2Bucket(m.ns);
+      return b === undefined ? undefined : b / 1e9;
+    }
+    case 'int':
+      return log2Bucket(m.value);
+    case 'float':
+    case 'other':
+      return undefined;
+  }
+}
+
+/** Accumulates matched spans into the first stage's series. */
+export class FirstStageAccumulator {
+  readonly #stage: FirstStage;
+  readonly #range: Intervals;
+  readonly #count: number;
+  readonly #series = new Map<string, { by: Array<LabelValue | undefined>; cells: Cell[] }>();
+
+  constructor(stage: FirstStage, range: Intervals) {
+    this.#stage = stage;
+    this.#range = range;
+    this.#count = intervalCount(range);
+  }
+
+  /** Adds a span: its start, its `by()` values (undefined for nil) and what it measures. */
+  add(startNs: bigint, by: Array<LabelValue | undefined>, measured: Measured): void {
+    const i = intervalOf(this.#range, startNs);
+    if (i < 0) return;
+    if (by.length !== this.#stage.byKeys.length) by = by.slice(0, this.#stage.byKeys.length);
+    const key = JSON.stringify(by, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    let s = this.#series.get(key);
+    if (!s) {
+      s = { by, cells: Array.from({ length: this.#count }, newCell) };
+      this.#series.set(key, s);
+    }
+    const cell = s.cells[i] as Cell;
+    cell.count++;
+    const fn = this.#stage.fn;
+    if (fn === 'quantile_over_time' || fn === 'histogram_over_time') {
+      const b = bucketOf(measured);
+      if (b === undefined) return;
+      cell.buckets ??= new Map();
+      cell.buckets.set(b, (cell.buckets.get(b) ?? 0) + 1);
+      return;
+    }
+    const v = numberOf(measured);
+    if (Number.isNaN(v)) return;
+    cell.n++;
+    cell.sum += v;
+    if (!(cell.min <= v)) cell.min = v;
+    if (!(cell.max >= v)) cell.max = v;
+  }
+
+  /** The series, sorted as Tempo sorts them; series without samples are left out. */
+  finish(): Series[] {
+    const out: Series[] = [];
+    const { fn, quantiles } = this.#stage;
+    const stepSeconds = Number(this.#range.stepNs) / 1e9;
+    for (const { by, cells } of this.#series.values()) {
+      const labels = this.#byLabels(by);
+      const sample = (i: number, value: number): Sample => ({
+        timestampMs: timestampOf(this.#range, i),
+        value,
+      });
+      switch (fn) {
+        case 'rate':
+        case 'count_over_time': {
+          const div = fn === 'rate' ? stepSeconds : 1;
+          out.push({ labels, samples: cells.map((c, i) => sample(i, c.count / div)) });
+          break;
+        }
+        case 'sum_over_time':
+        case 'min_over_time':
+        case 'max_over_time':
+        case 'avg_over_time': {
+          const value = (c: Cell) =>
+            c.n === 0
+              ? NaN
+              : fn === 'sum_over_time'
+                ? c.sum
+                : fn === 'min_over_time'
+                  ? c.min
+                  : fn === 'max_over_time'
+                    ? c.max
+                    : c.sum / c.n;
+          const samples = cells.flatMap((c, i) => (c.n === 0 ? [] : [sample(i, value(c))]));
+          if (samples.length > 0) out.push({ labels, samples });
+          break;
+        }
+        case 'quantile_over_time': {
+          const bucketsOf = (c: Cell) =>
+            [...(c.buckets ?? new Map<number, number>())].sort(([a], [b]) => a - b);
+          for (const q of quantiles) {
+            out.push({
+              labels: [...labels, { key: 'p', value: { type: 'double', value: q } }],
+              samples: cells.map((c, i) => sample(i, log2Quantile(q, bucketsOf(c)))),
+            });
+          }
+          break;
+        }
+        case 'histogram_over_time': {
+          const bounds = new Set<number>();
+          for (const c of cells) for (const b of c.buckets?.keys() ?? []) bounds.add(b);
+          for (const b of [...bounds].sort((x, y) => x - y)) {
+            out.push({
+              labels: [...labels, { key: '__bucket', value: { type: 'double', value: b } }],
+              samples: cells.map((c, i) => sample(i, c.buckets?.get(b) ?? 0)),
+            });
+          }
+          break;
+        }
+      }
+    }
+    return sortSeries(out);
+  }
+
+  /** `by()` labels: nil values left out; all nil gives the first key = "nil"; none gives `__name__`. */
+  #byLabels(by: ReadonlyArray<LabelValue | undefined>): Label[] {
+    const { fn, byKeys } = this.#stage;
+    const bucketed = fn === 'quantile_over_time' || fn === 'histogram_over_time';
+    if (byKeys.length === 0) {
+      return bucketed ? [] : [{ key: '__name__', value: { type: 'string', value: fn } }];
+    }
+    const labels: Label[] = [];
+    by.forEach((v, i) => v !== undefined && labels.push({ key: byKeys[i] as string, value: v }));
+    if (labels.length === 0 && !bucketed) labels.push({ key: byKeys[0] as string, value: NIL });
+    return labels;
+  }
+}
+
+/** The compact text of a value, as Tempo's sort compares it (type name, then value). */
+function valueText(v: LabelValue): string {
+  switch (v.type) {
+    case 'bool':
+      return `bool_value:${String(v.value)}`;
+    case 'double':
+      return `double_value:${String(v.value)}`;
+    case 'int':
+      return `int_value:${String(v.value)}`;
+    case 'string':
+      return `string_value:${JSON.stringify(v.value)}`;
+  }
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Tempo's order: by label count, then label by label by key, then by value text. */
+export function sortSeries(series: Series[]): Series[] {
+  return series.sort((a, b) => {
+    if (a.labels.length !== b.labels.length) return a.labels.length - b.labels.length;
+    for (let i = 0; i < a.labels.length; i++) {
+      const x = a.labels[i] as Label;
+      const y = b.labels[i] as Label;
+      const k = compareBytes(x.key, y.key);
+      if (k !== 0) return k;
+      const v = compareBytes(valueText(x.value), valueText(y.value));
+      if (v !== 0) return v;
+    }
+    return 0;
+  });
+}
