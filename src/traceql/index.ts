@@ -53,7 +53,7 @@ export { printTraceQL } from './print.js';
  *
  * @example printFieldExpr(binary('=', attribute('span', 'a b'), str('x'))) // 'span."a b" = "x"'
  */
-export { printFieldExpr, printScalar } from './print.js';
+export { printField, printFieldExpr, printScalar } from './print.js';
 
 /**
  * The spanset filter made of the complete conditions of the first `{…}` of a query that may

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mapError } from '../errors.js';
 import { resolveTenant } from '../../receivers/tenant.js';
+import type { SearchRequest } from '../../query/index.js';
 import type { Histogram } from '../../telemetry/index.js';
 import { Router, type RequestContext } from './router.js';
 import {
@@ -13,6 +14,7 @@ import {
   type SearchLimits,
   type Searcher,
 } from './search-routes.js';
+import { metricsRoute } from './metrics-routes.js';
 import { addTagRoutes, type TagSearcher } from './tag-routes.js';
 import { traceV1, traceV2, type TraceFinder } from './trace-routes.js';
 
@@ -57,6 +59,12 @@ function tenantOf(ctx: RequestContext, deps: ApiDeps): string {
   return resolveTenant(deps.multitenancy, Array.isArray(h) ? h[0] : h);
 }
 
+/** Every match of a search, for a metrics query of the request's tenant. */
+function metricsSearch(ctx: RequestContext, deps: ApiDeps) {
+  const tenant = tenantOf(ctx, deps);
+  return (req: SearchRequest) => deps.search.search(tenant, req);
+}
+
 export function buildRouter(deps: ApiDeps): Router {
   const get = ['GET', 'HEAD'];
   const router = new Router();
@@ -71,6 +79,12 @@ export function buildRouter(deps: ApiDeps): Router {
         tenantOf(ctx, deps),
         deps.searchLimits ?? DEFAULT_SEARCH_LIMITS,
       ),
+    )
+    .add(['GET', 'POST'], '/api/metrics/query_range', (ctx) =>
+      metricsRoute(ctx, metricsSearch(ctx, deps), false, BigInt(Date.now()) * 1_000_000n),
+    )
+    .add(['GET', 'POST'], '/api/metrics/query', (ctx) =>
+      metricsRoute(ctx, metricsSearch(ctx, deps), true, BigInt(Date.now()) * 1_000_000n),
     )
     .add(get, '/api/echo', (ctx) => text(ctx.res, 200, 'echo'))
     .add(get, '/api/status/buildinfo', (ctx) =>

@@ -1,0 +1,241 @@
+/**
+ * Runs a TraceQL metrics query: the spanset pipeline is searched like every match of a search
+ * (with `select()` of the `by()` fields and the measured field appended), every matched span in
+ * the range is accumulated into the first stage's series, then `topk`/`bottomk` and metric
+ * filters apply. This is the general path (all of TraceQL, search's speed); the SQL path of
+ * docs/rfc/0002-traceql-metrics.md is for later.
+ */
+
+import { InvalidRequestError } from '../../model/index.js';
+import type {
+  ComparisonOp,
+  Field,
+  MetricsAggregate,
+  MetricsExpr,
+  NumericStatic,
+  Pipeline,
+  RootExpr,
+} from '../../traceql/index.js';
+import { outputKey } from '../search/plan.js';
+import type {
+  KeyValueJson,
+  SearchRequest,
+  SearchResult,
+  SearchTraceResult,
+} from '../search/search.js';
+import {
+  FirstStageAccumulator,
+  sortSeries,
+  type Intervals,
+  type LabelValue,
+  type Measured,
+  type Series,
+} from './series.js';
+
+/** Tempo's label key of a field: as written, intrinsics in their short names. */
+const INTRINSIC_LABELS: Readonly<Record<string, string>> = {
+  'span:name': 'name',
+  'span:status': 'status',
+  'span:kind': 'kind',
+  'span:duration': 'duration',
+  'span:statusMessage': 'statusMessage',
+  'trace:rootService': 'rootServiceName',
+  'trace:rootName': 'rootName',
+  'trace:duration': 'traceDuration',
+};
+
+export function labelKey(printed: string): string {
+  return INTRINSIC_LABELS[printed] ?? printed;
+}
+
+/** Everything every match of a search gives; the query runs until every trace is read. */
+export type Searcher = (req: SearchRequest) => Promise<SearchResult>;
+
+const EVERY_MATCH = 1_000_000_000;
+
+/** The first stage of a metrics expression, or a 400 naming what is not supported yet. */
+function firstStage(expr: MetricsExpr): { pipeline: Pipeline; fn: MetricsAggregate } {
+  switch (expr.kind) {
+    case 'MetricsPipeline':
+      if (expr.fn.kind === 'MetricsCompare') {
+        throw new InvalidRequestError('compare() is not supported by Vivace yet');
+      }
+      return { pipeline: expr.pipeline, fn: expr.fn };
+    case 'MetricsTopK':
+    case 'MetricsFilter':
+      return firstStage(expr.input);
+    case 'MetricsMath':
+    case 'MetricsScalarMath':
+      throw new InvalidRequestError(
+        'arithmetic between metrics queries is not supported by Vivace yet',
+      );
+  }
+}
+
+/** A typed label value from a reported attribute's JSON value; undefined for nil. */
+function labelValueOf(json: Record<string, unknown> | undefined): LabelValue | undefined {
+  if (!json) return undefined;
+  if (typeof json.stringValue === 'string') return { type: 'string', value: json.stringValue };
+  if (typeof json.intValue === 'string' || typeof json.intValue === 'number') {
+    return { type: 'int', value: BigInt(json.intValue) };
+  }
+  if (typeof json.doubleValue === 'number') return { type: 'double', value: json.doubleValue };
+  if (typeof json.boolValue === 'boolean') return { type: 'bool', value: json.boolValue };
+  return undefined;
+}
+
+interface SpanView {
+  trace: SearchTraceResult;
+  name: string;
+  durationNs: bigint;
+  attrs: Map<string, Record<string, unknown>>;
+}
+
+/** A field's value on a matched span, as a label value. */
+function fieldLabel(field: Field, s: SpanView): LabelValue | undefined {
+  if (field.kind === 'Intrinsic') {
+    const { intrinsic } = field;
+    if (intrinsic === 'name') return { type: 'string', value: s.name };
+    if (intrinsic === 'rootServiceName') return optionalString(s.trace.rootServiceName);
+    if (intrinsic === 'rootName') return optionalString(s.trace.rootTraceName);
+  }
+  return labelValueOf(s.attrs.get(outputKey(field)));
+}
+
+function optionalString(v: string | undefined): LabelValue | undefined {
+  return v === undefined ? undefined : { type: 'string', value: v };
+}
+
+/** What a matched span measures for the aggregate's field. */
+function measuredOf(field: Field | undefined, s: SpanView): Measured {
+  if (!field) return { type: 'other' };
+  if (field.kind === 'Intrinsic' && field.intrinsic === 'duration') {
+    return { type: 'span-duration', ns: Number(s.durationNs) };
+  }
+  if (field.kind === 'Intrinsic' && field.intrinsic === 'traceDuration') {
+    return { type: 'duration', ns: Number(s.trace.durationNs) };
+  }
+  const v = labelValueOf(s.attrs.get(outputKey(field)));
+  if (v?.type === 'int') return { type: 'int', value: Number(v.value) };
+  if (v?.type === 'double') return { type: 'float', value: v.value };
+  return { type: 'other' };
+}
+
+/** Runs the first stage over every matched span in the range. */
+export async function runFirstStage(
+  search: Searcher,
+  root: RootExpr,
+  range: Intervals,
+  print: (f: Field) => string,
+): Promise<Series[]> {
+  if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
+  const { pipeline, fn } = firstStage(root.query);
+  const fields = [...fn.by, ...(fn.attribute ? [fn.attribute] : [])];
+  const withSelect: Pipeline = {
+    kind: 'Pipeline',
+    elements: [
+      ...pipeline.elements,
+      ...(fields.length ? [{ kind: 'Select' as const, fields }] : []),
+    ],
+  };
+  const result = await search({
+    pipeline: withSelect,
+    limit: EVERY_MATCH,
+    spss: 0,
+    startNs: range.startNs,
+    endNs: range.endNs,
+  });
+  const acc = new FirstStageAccumulator(
+    { fn: fn.fn, byKeys: fn.by.map((f) => labelKey(print(f))), quantiles: fn.quantiles },
+    range,
+  );
+  for (const trace of result.traces) {
+    const seen = new Set<string>();
+    for (const set of trace.spanSets) {
+      for (const span of set.spans) {
+        if (seen.has(span.spanId)) continue;
+        seen.add(span.spanId);
+        const view: SpanView = {
+          trace,
+          name: span.name,
+          durationNs: BigInt(span.durationNs),
+          attrs: new Map(span.attributes.map((a: KeyValueJson) => [a.key, a.value])),
+        };
+        acc.add(
+          BigInt(span.startNs),
+          fn.by.map((f) => fieldLabel(f, view)),
+          measuredOf(fn.attribute, view),
+        );
+      }
+    }
+  }
+  return acc.finish();
+}
+
+function passes(op: ComparisonOp, v: number, limit: number): boolean {
+  switch (op) {
+    case '=':
+      return v === limit;
+    case '!=':
+      return v !== limit;
+    case '>':
+      return v > limit;
+    case '>=':
+      return v >= limit;
+    case '<':
+      return v < limit;
+    case '<=':
+      return v <= limit;
+    default:
+      return false;
+  }
+}
+
+/** Applies `topk`/`bottomk` (per interval) and metric filters, innermost first. */
+export function applySecondStages(expr: MetricsExpr, series: Series[]): Series[] {
+  switch (expr.kind) {
+    case 'MetricsPipeline':
+      return series;
+    case 'MetricsFilter': {
+      const input = applySecondStages(expr.input, series);
+      const limit = numericStatic(expr.value);
+      return input
+        .map((s) => ({ ...s, samples: s.samples.filter((x) => passes(expr.op, x.value, limit)) }))
+        .filter((s) => s.samples.length > 0);
+    }
+    case 'MetricsTopK': {
+      const input = applySecondStages(expr.input, series);
+      const k = Number(expr.limit);
+      if (input.length <= k) return input;
+      const keep = input.map(() => new Set<number>());
+      const times = [...new Set(input.flatMap((s) => s.samples.map((x) => x.timestampMs)))];
+      for (const t of times) {
+        const at = input
+          .map((s, i) => ({ i, v: s.samples.find((x) => x.timestampMs === t)?.value }))
+          .filter((x): x is { i: number; v: number } => x.v !== undefined && !Number.isNaN(x.v));
+        at.sort((a, b) => (expr.op === 'topk' ? b.v - a.v : a.v - b.v) || a.i - b.i);
+        for (const { i } of at.slice(0, k)) keep[i]?.add(t);
+      }
+      return sortSeries(
+        input
+          .map((s, i) => ({ ...s, samples: s.samples.filter((x) => keep[i]?.has(x.timestampMs)) }))
+          .filter((s) => s.samples.length > 0),
+      );
+    }
+    case 'MetricsMath':
+    case 'MetricsScalarMath':
+      return series;
+  }
+}
+
+/** A metric filter's scalar; a duration compares in seconds. */
+function numericStatic(v: NumericStatic): number {
+  switch (v.type) {
+    case 'int':
+      return Number(v.value);
+    case 'float':
+      return v.value;
+    case 'duration':
+      return Number(v.value) / 1e9;
+  }
+}

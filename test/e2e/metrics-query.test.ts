@@ -1,0 +1,235 @@
+/**
+ * TraceQL metrics over HTTP on spans with known times: `/api/metrics/query_range` and
+ * `/api/metrics/query` answer the exact series (labels, timestamps, values, proto3 JSON), the same
+ * from the head and, after `POST /flush`, from a block; bad queries get 400 with the reason.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const S = 1_000_000_000n;
+/** A minute boundary ten minutes ago, in seconds. */
+const T = Math.floor((Date.now() / 1000 - 600) / 60) * 60;
+
+interface TestSpan {
+  service: string;
+  at: number;
+  ms: number;
+  error?: boolean;
+  status?: number;
+}
+
+const SPANS: TestSpan[] = [
+  { service: 'cart', at: 10, ms: 10, error: true },
+  { service: 'cart', at: 20, ms: 10 },
+  { service: 'cart', at: 70, ms: 20 },
+  { service: 'api', at: 30, ms: 3, status: 200 },
+  { service: 'api', at: 80, ms: 3, status: 500 },
+];
+
+function otlpJson(): string {
+  return JSON.stringify({
+    resourceSpans: SPANS.map((s, i) => {
+      const start = (BigInt(T + s.at) * S).toString();
+      const end = (BigInt(T + s.at) * S + BigInt(s.ms) * 1_000_000n).toString();
+      return {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: s.service } }] },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: (i + 1).toString(16).padStart(32, '0'),
+                spanId: (i + 1).toString(16).padStart(16, '0'),
+                name: 'GET',
+                kind: 2,
+                startTimeUnixNano: start,
+                endTimeUnixNano: end,
+                attributes:
+                  s.status === undefined
+                    ? []
+                    : [{ key: 'http.status_code', value: { intValue: String(s.status) } }],
+                status: s.error ? { code: 2 } : {},
+              },
+            ],
+          },
+        ],
+      };
+    }),
+  });
+}
+
+let server: TestServer;
+
+before(async () => {
+  server = await startTestServer();
+  const res = await fetch(`${server.otlpHttp}/v1/traces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: otlpJson(),
+  });
+  assert.equal(res.status, 200);
+});
+after(() => server.close());
+
+async function get(path: string, params: Record<string, string>): Promise<[number, string]> {
+  const res = await fetch(`${server.api}${path}?${new URLSearchParams(params).toString()}`);
+  return [res.status, await res.text()];
+}
+
+const ms = (s: number) => String((T + s) * 1000);
+const range = { start: String(T), end: String(T + 120), step: '60' };
+
+const RANGE_CASES: ReadonlyArray<[string, string, unknown]> = [
+  [
+    'count by service, zeros left out of the JSON',
+    '{} | count_over_time() by (resource.service.name)',
+    {
+      series: [
+        {
+          labels: [{ key: 'resource.service.name', value: { stringValue: 'api' } }],
+          samples: [
+            { timestampMs: ms(0) },
+            { timestampMs: ms(60), value: 1 },
+            { timestampMs: ms(120), value: 1 },
+          ],
+        },
+        {
+          labels: [{ key: 'resource.service.name', value: { stringValue: 'cart' } }],
+          samples: [
+            { timestampMs: ms(0) },
+            { timestampMs: ms(60), value: 2 },
+            { timestampMs: ms(120), value: 1 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'rate of errors without by: __name__',
+    '{ status = error } | rate()',
+    {
+      series: [
+        {
+          labels: [{ key: '__name__', value: { stringValue: 'rate' } }],
+          samples: [
+            { timestampMs: ms(0) },
+            { timestampMs: ms(60), value: 1 / 60 },
+            { timestampMs: ms(120) },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'max of durations in seconds; no sample where nothing matched',
+    '{ resource.service.name = "cart" } | max_over_time(duration)',
+    {
+      series: [
+        {
+          labels: [{ key: '__name__', value: { stringValue: 'max_over_time' } }],
+          samples: [
+            { timestampMs: ms(60), value: 0.01 },
+            { timestampMs: ms(120), value: 0.02 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'by an int attribute, with a metric filter',
+    '{ } | count_over_time() by (span.http.status_code) > 0',
+    {
+      series: [
+        {
+          labels: [{ key: 'span.http.status_code', value: { intValue: '200' } }],
+          samples: [{ timestampMs: ms(60), value: 1 }],
+        },
+        {
+          labels: [{ key: 'span.http.status_code', value: { intValue: '500' } }],
+          samples: [{ timestampMs: ms(120), value: 1 }],
+        },
+        {
+          labels: [{ key: 'span.http.status_code', value: { stringValue: 'nil' } }],
+          samples: [
+            { timestampMs: ms(60), value: 2 },
+            { timestampMs: ms(120), value: 1 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'topk per interval (a tie goes to the label that sorts first)',
+    '{} | count_over_time() by (resource.service.name) | topk(1)',
+    {
+      series: [
+        {
+          labels: [{ key: 'resource.service.name', value: { stringValue: 'api' } }],
+          samples: [{ timestampMs: ms(0) }, { timestampMs: ms(120), value: 1 }],
+        },
+        {
+          labels: [{ key: 'resource.service.name', value: { stringValue: 'cart' } }],
+          samples: [{ timestampMs: ms(60), value: 2 }],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+];
+
+function checkAll(when: string): void {
+  for (const [name, q, want] of RANGE_CASES) {
+    it(`query_range: ${name} (${when})`, async () => {
+      const [status, body] = await get('/api/metrics/query_range', { q, ...range });
+      assert.equal(status, 200, body);
+      assert.deepEqual(JSON.parse(body), want);
+    });
+  }
+  it(`query: one value over the window (${when})`, async () => {
+    const [status, body] = await get('/api/metrics/query', {
+      q: '{} | count_over_time() by (resource.service.name)',
+      start: String(T),
+      end: String(T + 120),
+    });
+    assert.equal(status, 200, body);
+    assert.deepEqual(JSON.parse(body), {
+      series: [
+        { labels: [{ key: 'resource.service.name', value: { stringValue: 'api' } }], value: 2 },
+        { labels: [{ key: 'resource.service.name', value: { stringValue: 'cart' } }], value: 3 },
+      ],
+      metrics: {},
+    });
+  });
+}
+
+describe('TraceQL metrics from the head', () => checkAll('head'));
+
+describe('TraceQL metrics from a block', () => {
+  before(async () => {
+    const res = await fetch(`${server.api}/flush`, { method: 'POST' });
+    assert.equal(res.status, 204);
+  });
+  checkAll('block');
+});
+
+describe('TraceQL metrics: bad requests', () => {
+  const cases: ReadonlyArray<[Record<string, string>, string]> = [
+    [{ q: '{}', ...range }, 'not a metrics query'],
+    [
+      { q: '{} | rate(', ...range },
+      'parse error at line 1, col 11: syntax error: unexpected $end, expecting )',
+    ],
+    [{ q: '{} | compare({status=error})', ...range }, 'compare() is not supported by Vivace yet'],
+    [{ q: '{} | rate()', start: String(T + 60), end: String(T) }, 'end must be greater than start'],
+  ];
+  for (const [params, message] of cases) {
+    it(message, async () => {
+      const [status, body] = await get('/api/metrics/query_range', params);
+      assert.deepEqual([status, body.trim()], [400, message]);
+    });
+  }
+});
