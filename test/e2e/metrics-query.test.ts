@@ -179,6 +179,36 @@ const RANGE_CASES: ReadonlyArray<[string, string, unknown]> = [
       metrics: {},
     },
   ],
+  [
+    'a ratio of two queries: matched labels, nothing where the divisor is 0',
+    '({ status = error } | count_over_time()) / ({} | count_over_time())',
+    {
+      series: [
+        {
+          labels: [{ key: '__name__', value: { stringValue: 'count_over_time' } }],
+          samples: [{ timestampMs: ms(60), value: 1 / 3 }, { timestampMs: ms(120) }],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'a query times a scalar',
+    '({ resource.service.name = "cart" } | count_over_time() by (resource.service.name)) * 10',
+    {
+      series: [
+        {
+          labels: [{ key: 'resource.service.name', value: { stringValue: 'cart' } }],
+          samples: [
+            { timestampMs: ms(0) },
+            { timestampMs: ms(60), value: 20 },
+            { timestampMs: ms(120), value: 10 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
 ];
 
 function checkAll(when: string): void {
@@ -224,6 +254,10 @@ describe('TraceQL metrics: bad requests', () => {
       'parse error at line 1, col 11: syntax error: unexpected $end, expecting )',
     ],
     [{ q: '{} | compare({status=error})', ...range }, 'compare() is not supported by Vivace yet'],
+    [
+      { q: '{} | rate() + 5', ...range },
+      'parse error at line 1, col 13: syntax error: unexpected +, expecting with',
+    ],
     [{ q: '{} | rate()', start: String(T + 60), end: String(T) }, 'end must be greater than start'],
   ];
   for (const [params, message] of cases) {

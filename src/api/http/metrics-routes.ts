@@ -6,7 +6,7 @@
  */
 import { InvalidRequestError } from '../../model/index.js';
 import type { Searcher as SearchFn } from '../../query/metrics/run.js';
-import { applySecondStages, runFirstStage } from '../../query/metrics/run.js';
+import { evaluateMetrics } from '../../query/metrics/run.js';
 import { parseMetricsRequest } from '../../query/metrics/request.js';
 import type { Label, Series } from '../../query/metrics/series.js';
 import { parseTraceQL, printField, validateTraceQL } from '../../traceql/index.js';
@@ -64,8 +64,7 @@ export async function metricsRoute(
   const root = parseTraceQL(req.query);
   validateTraceQL(root);
   if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
-  const first = await runFirstStage(search, root, req.range, printField);
-  const series = applySecondStages(root.query, first);
+  const series = await evaluateMetrics(root.query, search, req.range, printField);
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end(instant ? queryInstantJson(series) : queryRangeJson(series));
 }

@@ -11,10 +11,10 @@ import type {
   ComparisonOp,
   Field,
   MetricsAggregate,
+  MetricsArithmeticOp,
   MetricsExpr,
   NumericStatic,
   Pipeline,
-  RootExpr,
 } from '../../traceql/index.js';
 import { outputKey } from '../search/plan.js';
 import type {
@@ -52,25 +52,6 @@ export function labelKey(printed: string): string {
 export type Searcher = (req: SearchRequest) => Promise<SearchResult>;
 
 const EVERY_MATCH = 1_000_000_000;
-
-/** The first stage of a metrics expression, or a 400 naming what is not supported yet. */
-function firstStage(expr: MetricsExpr): { pipeline: Pipeline; fn: MetricsAggregate } {
-  switch (expr.kind) {
-    case 'MetricsPipeline':
-      if (expr.fn.kind === 'MetricsCompare') {
-        throw new InvalidRequestError('compare() is not supported by Vivace yet');
-      }
-      return { pipeline: expr.pipeline, fn: expr.fn };
-    case 'MetricsTopK':
-    case 'MetricsFilter':
-      return firstStage(expr.input);
-    case 'MetricsMath':
-    case 'MetricsScalarMath':
-      throw new InvalidRequestError(
-        'arithmetic between metrics queries is not supported by Vivace yet',
-      );
-  }
-}
 
 /** A typed label value from a reported attribute's JSON value; undefined for nil. */
 function labelValueOf(json: Record<string, unknown> | undefined): LabelValue | undefined {
@@ -124,12 +105,11 @@ function measuredOf(field: Field | undefined, s: SpanView): Measured {
 /** Runs the first stage over every matched span in the range. */
 export async function runFirstStage(
   search: Searcher,
-  root: RootExpr,
+  pipeline: Pipeline,
+  fn: MetricsAggregate,
   range: Intervals,
   print: (f: Field) => string,
 ): Promise<Series[]> {
-  if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
-  const { pipeline, fn } = firstStage(root.query);
   const fields = [...fn.by, ...(fn.attribute ? [fn.attribute] : [])];
   const withSelect: Pipeline = {
     kind: 'Pipeline',
@@ -191,41 +171,132 @@ function passes(op: ComparisonOp, v: number, limit: number): boolean {
   }
 }
 
-/** Applies `topk`/`bottomk` (per interval) and metric filters, innermost first. */
-export function applySecondStages(expr: MetricsExpr, series: Series[]): Series[] {
+/**
+ * Evaluates a metrics expression: first stages over the spans, then (innermost first) `topk` /
+ * `bottomk` per interval, metric filters, and arithmetic between queries or with a scalar.
+ */
+export async function evaluateMetrics(
+  expr: MetricsExpr,
+  search: Searcher,
+  range: Intervals,
+  print: (f: Field) => string,
+): Promise<Series[]> {
   switch (expr.kind) {
     case 'MetricsPipeline':
-      return series;
+      if (expr.fn.kind === 'MetricsCompare') {
+        throw new InvalidRequestError('compare() is not supported by Vivace yet');
+      }
+      return runFirstStage(search, expr.pipeline, expr.fn, range, print);
     case 'MetricsFilter': {
-      const input = applySecondStages(expr.input, series);
+      const input = await evaluateMetrics(expr.input, search, range, print);
       const limit = numericStatic(expr.value);
       return input
         .map((s) => ({ ...s, samples: s.samples.filter((x) => passes(expr.op, x.value, limit)) }))
         .filter((s) => s.samples.length > 0);
     }
-    case 'MetricsTopK': {
-      const input = applySecondStages(expr.input, series);
-      const k = Number(expr.limit);
-      if (input.length <= k) return input;
-      const keep = input.map(() => new Set<number>());
-      const times = [...new Set(input.flatMap((s) => s.samples.map((x) => x.timestampMs)))];
-      for (const t of times) {
-        const at = input
-          .map((s, i) => ({ i, v: s.samples.find((x) => x.timestampMs === t)?.value }))
-          .filter((x): x is { i: number; v: number } => x.v !== undefined && !Number.isNaN(x.v));
-        at.sort((a, b) => (expr.op === 'topk' ? b.v - a.v : a.v - b.v) || a.i - b.i);
-        for (const { i } of at.slice(0, k)) keep[i]?.add(t);
-      }
-      return sortSeries(
-        input
-          .map((s, i) => ({ ...s, samples: s.samples.filter((x) => keep[i]?.has(x.timestampMs)) }))
-          .filter((s) => s.samples.length > 0),
+    case 'MetricsTopK':
+      return topK(
+        expr.op,
+        Number(expr.limit),
+        await evaluateMetrics(expr.input, search, range, print),
+      );
+    case 'MetricsScalarMath': {
+      const input = await evaluateMetrics(expr.input, search, range, print);
+      const k = Number(expr.scalar.value);
+      return dropNaN(
+        input.map((s) => ({
+          ...s,
+          samples: s.samples.map((x) => ({
+            ...x,
+            value: expr.scalarOnLeft ? arith(expr.op, k, x.value) : arith(expr.op, x.value, k),
+          })),
+        })),
       );
     }
-    case 'MetricsMath':
-    case 'MetricsScalarMath':
-      return series;
+    case 'MetricsMath': {
+      const [lhs, rhs] = await Promise.all([
+        evaluateMetrics(expr.lhs, search, range, print),
+        evaluateMetrics(expr.rhs, search, range, print),
+      ]);
+      return combine(expr.op, lhs, rhs);
+    }
   }
+}
+
+function arith(op: MetricsArithmeticOp, a: number, b: number): number {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? NaN : a / b;
+  }
+}
+
+/** Series without NaN samples; series left empty are dropped. */
+function dropNaN(series: Series[]): Series[] {
+  return series
+    .map((s) => ({ ...s, samples: s.samples.filter((x) => Number.isFinite(x.value)) }))
+    .filter((s) => s.samples.length > 0);
+}
+
+/** The labels that identify a series for matching (`__name__` left out). */
+function matchKey(s: Series): string {
+  return JSON.stringify(
+    s.labels
+      .filter((l) => l.key !== '__name__')
+      .map((l) => [l.key, l.value.type, String(l.value.value)]),
+  );
+}
+
+/**
+ * `(lhs) op (rhs)`: series with the same labels are combined at the timestamps both have; a side
+ * that is one unlabelled series is applied to every series of the other. Missing points and
+ * division by zero give nothing.
+ */
+function combine(op: MetricsArithmeticOp, lhs: Series[], rhs: Series[]): Series[] {
+  const single = (side: Series[]) => side.length === 1 && matchKey(side[0] as Series) === '[]';
+  const apply = (a: Series, b: Series, labels: Series['labels']): Series => {
+    const bAt = new Map(b.samples.map((x) => [x.timestampMs, x.value]));
+    const samples = a.samples.flatMap((x) => {
+      const y = bAt.get(x.timestampMs);
+      return y === undefined ? [] : [{ timestampMs: x.timestampMs, value: arith(op, x.value, y) }];
+    });
+    return { labels, samples };
+  };
+  let out: Series[];
+  if (single(rhs)) out = lhs.map((a) => apply(a, rhs[0] as Series, a.labels));
+  else if (single(lhs)) out = rhs.map((b) => apply(lhs[0] as Series, b, b.labels));
+  else {
+    const right = new Map(rhs.map((b) => [matchKey(b), b]));
+    out = lhs.flatMap((a) => {
+      const b = right.get(matchKey(a));
+      return b ? [apply(a, b, a.labels)] : [];
+    });
+  }
+  return sortSeries(dropNaN(out));
+}
+
+/** `topk` / `bottomk` per interval; ties go to the series that sorts first. */
+function topK(op: 'topk' | 'bottomk', k: number, input: Series[]): Series[] {
+  if (input.length <= k) return input;
+  const keep = input.map(() => new Set<number>());
+  const times = [...new Set(input.flatMap((s) => s.samples.map((x) => x.timestampMs)))];
+  for (const t of times) {
+    const at = input
+      .map((s, i) => ({ i, v: s.samples.find((x) => x.timestampMs === t)?.value }))
+      .filter((x): x is { i: number; v: number } => x.v !== undefined && !Number.isNaN(x.v));
+    at.sort((a, b) => (op === 'topk' ? b.v - a.v : a.v - b.v) || a.i - b.i);
+    for (const { i } of at.slice(0, k)) keep[i]?.add(t);
+  }
+  return sortSeries(
+    input
+      .map((s, i) => ({ ...s, samples: s.samples.filter((x) => keep[i]?.has(x.timestampMs)) }))
+      .filter((s) => s.samples.length > 0),
+  );
 }
 
 /** A metric filter's scalar; a duration compares in seconds. */
