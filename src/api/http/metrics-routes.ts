@@ -38,6 +38,15 @@ export function queryRangeJson(series: readonly Series[]): string {
     series: series.map((s) => ({
       labels: s.labels.map(labelJson),
       samples: s.samples.map((x) => sampleJson(x.timestampMs, x.value)),
+      ...(s.exemplars
+        ? {
+            exemplars: s.exemplars.map((e) => ({
+              labels: e.labels.map(labelJson),
+              ...(e.value === 0 ? {} : { value: e.value }),
+              timestampMs: String(e.timestampMs),
+            })),
+          }
+        : {}),
     })),
     metrics: {},
   });
@@ -64,7 +73,7 @@ export async function metricsRoute(
   const root = parseTraceQL(req.query);
   validateTraceQL(root);
   if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
-  const series = await evaluateMetrics(root.query, search, req.range, printField);
+  const series = await evaluateMetrics(root.query, search, req.range, printField, req.exemplars);
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end(instant ? queryInstantJson(series) : queryRangeJson(series));
 }

@@ -16,6 +16,7 @@ import type {
   NumericStatic,
   Pipeline,
 } from '../../traceql/index.js';
+import { goDuration } from '../search/field-eval.js';
 import { outputKey } from '../search/plan.js';
 import type {
   KeyValueJson,
@@ -109,6 +110,7 @@ export async function runFirstStage(
   fn: MetricsAggregate,
   range: Intervals,
   print: (f: Field) => string,
+  exemplars = 0,
 ): Promise<Series[]> {
   const fields = [...fn.by, ...(fn.attribute ? [fn.attribute] : [])];
   const withSelect: Pipeline = {
@@ -125,8 +127,9 @@ export async function runFirstStage(
     startNs: range.startNs,
     endNs: range.endNs,
   });
+  const byKeys = fn.by.map((f) => labelKey(print(f)));
   const acc = new FirstStageAccumulator(
-    { fn: fn.fn, byKeys: fn.by.map((f) => labelKey(print(f))), quantiles: fn.quantiles },
+    { fn: fn.fn, byKeys, quantiles: fn.quantiles, exemplars },
     range,
   );
   for (const trace of result.traces) {
@@ -141,11 +144,20 @@ export async function runFirstStage(
           durationNs: BigInt(span.durationNs),
           attrs: new Map(span.attributes.map((a: KeyValueJson) => [a.key, a.value])),
         };
-        acc.add(
-          BigInt(span.startNs),
-          fn.by.map((f) => fieldLabel(f, view)),
-          measuredOf(fn.attribute, view),
+        const by = fn.by.map((f) => fieldLabel(f, view));
+        const labels = by.flatMap((v, i) =>
+          v === undefined ? [] : [{ key: byKeys[i] as string, value: v }],
         );
+        if (fn.attribute?.kind === 'Intrinsic' && fn.attribute.intrinsic === 'duration') {
+          labels.push({
+            key: 'duration',
+            value: { type: 'string', value: goDuration(view.durationNs) },
+          });
+        }
+        acc.add(BigInt(span.startNs), by, measuredOf(fn.attribute, view), {
+          traceId: trace.traceId,
+          labels,
+        });
       }
     }
   }
@@ -180,18 +192,27 @@ export async function evaluateMetrics(
   search: Searcher,
   range: Intervals,
   print: (f: Field) => string,
+  exemplars = 0,
 ): Promise<Series[]> {
   switch (expr.kind) {
     case 'MetricsPipeline':
       if (expr.fn.kind === 'MetricsCompare') {
         throw new InvalidRequestError('compare() is not supported by Vivace yet');
       }
-      return runFirstStage(search, expr.pipeline, expr.fn, range, print);
+      return runFirstStage(search, expr.pipeline, expr.fn, range, print, exemplars);
     case 'MetricsFilter': {
-      const input = await evaluateMetrics(expr.input, search, range, print);
+      const input = await evaluateMetrics(expr.input, search, range, print, exemplars);
       const limit = numericStatic(expr.value);
       return input
-        .map((s) => ({ ...s, samples: s.samples.filter((x) => passes(expr.op, x.value, limit)) }))
+        .map((s) => {
+          const kept = s.exemplars?.filter((x) => passes(expr.op, x.value, limit)) ?? [];
+          const out: Series = {
+            labels: s.labels,
+            samples: s.samples.filter((x) => passes(expr.op, x.value, limit)),
+          };
+          if (kept.length > 0) out.exemplars = kept;
+          return out;
+        })
         .filter((s) => s.samples.length > 0);
     }
     case 'MetricsTopK':
@@ -205,7 +226,7 @@ export async function evaluateMetrics(
       const k = Number(expr.scalar.value);
       return dropNaN(
         input.map((s) => ({
-          ...s,
+          labels: s.labels,
           samples: s.samples.map((x) => ({
             ...x,
             value: expr.scalarOnLeft ? arith(expr.op, k, x.value) : arith(expr.op, x.value, k),

@@ -282,3 +282,82 @@ describe('by labels', () => {
     );
   });
 });
+
+describe('exemplars', () => {
+  function withExemplars(
+    stage: Partial<FirstStage> & Pick<FirstStage, 'fn'>,
+    spans: Span[],
+    limit: number,
+  ) {
+    const acc = new FirstStageAccumulator(
+      { byKeys: [], quantiles: [], exemplars: limit, ...stage },
+      RANGE,
+    );
+    spans.forEach((s, i) =>
+      acc.add(BigInt(Math.round(s.at * 1e9)), s.by ?? [], s.m ?? { type: 'other' }, {
+        traceId: `000${i + 1}`,
+        labels: [],
+      }),
+    );
+    return acc
+      .finish()
+      .map((s) => [
+        s.labels.map((l) => `${l.key}=${String(l.value.value)}`).join(','),
+        (s.exemplars ?? []).map((e) => [e.labels[0]?.value.value, e.timestampMs / 1000, e.value]),
+      ]);
+  }
+
+  it('histograms: an exemplar goes to its bucket, valued as the bucket count', () => {
+    const spans: Span[] = [
+      { at: 150, m: dur(1) },
+      { at: 160, m: dur(3) },
+      { at: 170, m: dur(3) },
+    ];
+    assert.deepEqual(withExemplars({ fn: 'histogram_over_time' }, spans, 10), [
+      ['__bucket=0.001048576', [['1', 150, 1]]],
+      [
+        '__bucket=0.004194304',
+        [
+          ['2', 160, 2],
+          ['3', 170, 2],
+        ],
+      ],
+    ]);
+  });
+
+  it('quantiles: an exemplar goes to the quantile closest to its value', () => {
+    const spans: Span[] = [
+      { at: 150, m: dur(1) },
+      { at: 160, m: dur(1) },
+      { at: 170, m: dur(3) },
+    ];
+    assert.deepEqual(
+      withExemplars({ fn: 'quantile_over_time', quantiles: [0.1, 0.99] }, spans, 10),
+      [
+        [
+          'p=0.1',
+          [
+            ['1', 150, 0.001],
+            ['2', 160, 0.001],
+          ],
+        ],
+        ['p=0.99', [['3', 170, 0.003]]],
+      ],
+    );
+  });
+
+  it('at most 2 per slice of the range (N/2 slices), one per trace, N in all', () => {
+    const spans: Span[] = [150, 151, 152, 153, 350].map((at) => ({ at }));
+    // 4 exemplars: 2 slices of 150 s over (100 s, 400 s]; the first slice keeps 2.
+    assert.deepEqual(withExemplars({ fn: 'count_over_time' }, spans, 4), [
+      [
+        '__name__=count_over_time',
+        [
+          ['1', 150, 4],
+          ['2', 151, 4],
+          ['5', 350, 1],
+        ],
+      ],
+    ]);
+  });
+});

@@ -32,9 +32,33 @@ export interface Sample {
   value: number;
 }
 
+export interface Exemplar {
+  labels: Label[];
+  value: number;
+  timestampMs: number;
+}
+
 export interface Series {
   labels: Label[];
   samples: Sample[];
+  /** Range queries only; absent when there are none. */
+  exemplars?: Exemplar[];
+}
+
+/** What a span offers as an exemplar: its trace and the labels it shows. */
+export interface ExemplarSource {
+  traceId: string;
+  labels: Label[];
+}
+
+/** A chosen exemplar, before its series and value are known. */
+interface Candidate {
+  interval: number;
+  timestampMs: number;
+  labels: Label[];
+  /** The span's own value (value functions), or its bucket (histograms). */
+  value: number;
+  bucket: number | undefined;
 }
 
 /** Aligned query intervals: right-closed `(start + i·step, start + (i+1)·step]`. */
@@ -95,6 +119,8 @@ export interface FirstStage {
   byKeys: readonly string[];
   /** `quantile_over_time` only. */
   quantiles: readonly number[];
+  /** Exemplars at most (0: none): at most 2 per N/2 equal time slices, one per trace. */
+  exemplars?: number;
 }
 
 const NIL: LabelValue = { type: 'string', value: 'nil' };
@@ -150,25 +176,39 @@ export class FirstStageAccumulator {
   readonly #stage: FirstStage;
   readonly #range: Intervals;
   readonly #count: number;
-  readonly #series = new Map<string, { by: Array<LabelValue | undefined>; cells: Cell[] }>();
+  readonly #series = new Map<
+    string,
+    { by: Array<LabelValue | undefined>; cells: Cell[]; exemplars: Candidate[] }
+  >();
+  /** Exemplars taken per time slice, and the traces that gave one. */
+  readonly #slices: number[];
+  readonly #exemplarTraces = new Set<string>();
+  #exemplarCount = 0;
 
   constructor(stage: FirstStage, range: Intervals) {
     this.#stage = stage;
     this.#range = range;
     this.#count = intervalCount(range);
+    this.#slices = new Array<number>(Math.max(1, Math.floor((stage.exemplars ?? 0) / 2))).fill(0);
   }
 
   /** Adds a span: its start, its `by()` values (undefined for nil) and what it measures. */
-  add(startNs: bigint, by: Array<LabelValue | undefined>, measured: Measured): void {
+  add(
+    startNs: bigint,
+    by: Array<LabelValue | undefined>,
+    measured: Measured,
+    exemplar?: ExemplarSource,
+  ): void {
     const i = intervalOf(this.#range, startNs);
     if (i < 0) return;
     if (by.length !== this.#stage.byKeys.length) by = by.slice(0, this.#stage.byKeys.length);
     const key = JSON.stringify(by, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     let s = this.#series.get(key);
     if (!s) {
-      s = { by, cells: Array.from({ length: this.#count }, newCell) };
+      s = { by, cells: Array.from({ length: this.#count }, newCell), exemplars: [] };
       this.#series.set(key, s);
     }
+    if (exemplar) this.#offerExemplar(s.exemplars, i, startNs, measured, exemplar);
     const cell = s.cells[i] as Cell;
     cell.count++;
     const fn = this.#stage.fn;
@@ -187,13 +227,65 @@ export class FirstStageAccumulator {
     if (!(cell.max >= v)) cell.max = v;
   }
 
+  /** Keeps a span as an exemplar while its time slice and the total have room. */
+  #offerExemplar(
+    into: Candidate[],
+    interval: number,
+    startNs: bigint,
+    measured: Measured,
+    ex: ExemplarSource,
+  ): void {
+    const limit = this.#stage.exemplars ?? 0;
+    if (this.#exemplarCount >= limit || this.#exemplarTraces.has(ex.traceId)) return;
+    const { startNs: from, endNs: to } = this.#range;
+    const slice = Math.min(
+      this.#slices.length - 1,
+      Math.floor((Number(startNs - from) / Number(to - from)) * this.#slices.length),
+    );
+    if ((this.#slices[slice] as number) >= 2) return;
+    this.#slices[slice] = (this.#slices[slice] as number) + 1;
+    this.#exemplarTraces.add(ex.traceId);
+    this.#exemplarCount++;
+    const labels: Label[] = [
+      { key: 'trace:id', value: { type: 'string', value: ex.traceId.replace(/^0+(?=.)/, '') } },
+      ...ex.labels,
+    ];
+    const value =
+      this.#stage.fn === 'quantile_over_time'
+        ? measured.type === 'span-duration' || measured.type === 'duration'
+          ? measured.ns / 1e9
+          : numberOf(measured)
+        : numberOf(measured);
+    into.push({
+      interval,
+      timestampMs: Number(startNs / 1_000_000n),
+      labels,
+      value,
+      bucket: bucketOf(measured),
+    });
+  }
+
+  /** Attaches candidates to a series: `valueAt` gives the value shown (undefined: not shown). */
+  #attach(series: Series, candidates: Candidate[], valueAt: (c: Candidate) => number | undefined) {
+    const exemplars = candidates.flatMap((c) => {
+      const value = valueAt(c);
+      return value === undefined || Number.isNaN(value)
+        ? []
+        : [{ labels: c.labels, value, timestampMs: c.timestampMs }];
+    });
+    if (exemplars.length > 0)
+      series.exemplars = exemplars.sort((a, b) => a.timestampMs - b.timestampMs);
+  }
+
   /** The series, sorted as Tempo sorts them; series without samples are left out. */
   finish(): Series[] {
     const out: Series[] = [];
     const { fn, quantiles } = this.#stage;
     const stepSeconds = Number(this.#range.stepNs) / 1e9;
-    for (const { by, cells } of this.#series.values()) {
+    for (const { by, cells, exemplars } of this.#series.values()) {
       const labels = this.#byLabels(by);
+      const at = (series: Series, i: number) =>
+        series.samples.find((x) => x.timestampMs === timestampOf(this.#range, i))?.value;
       const sample = (i: number, value: number): Sample => ({
         timestampMs: timestampOf(this.#range, i),
         value,
@@ -202,7 +294,9 @@ export class FirstStageAccumulator {
         case 'rate':
         case 'count_over_time': {
           const div = fn === 'rate' ? stepSeconds : 1;
-          out.push({ labels, samples: cells.map((c, i) => sample(i, c.count / div)) });
+          const series = { labels, samples: cells.map((c, i) => sample(i, c.count / div)) };
+          this.#attach(series, exemplars, (c) => at(series, c.interval));
+          out.push(series);
           break;
         }
         case 'sum_over_time':
@@ -220,28 +314,45 @@ export class FirstStageAccumulator {
                     ? c.max
                     : c.sum / c.n;
           const samples = cells.flatMap((c, i) => (c.n === 0 ? [] : [sample(i, value(c))]));
-          if (samples.length > 0) out.push({ labels, samples });
+          if (samples.length === 0) break;
+          const series: Series = { labels, samples };
+          this.#attach(series, exemplars, (c) => c.value);
+          out.push(series);
           break;
         }
         case 'quantile_over_time': {
           const bucketsOf = (c: Cell) =>
             [...(c.buckets ?? new Map<number, number>())].sort(([a], [b]) => a - b);
-          for (const q of quantiles) {
-            out.push({
-              labels: [...labels, { key: 'p', value: { type: 'double', value: q } }],
-              samples: cells.map((c, i) => sample(i, log2Quantile(q, bucketsOf(c)))),
-            });
-          }
+          const bySeries = quantiles.map((q) => ({
+            labels: [...labels, { key: 'p', value: { type: 'double' as const, value: q } }],
+            samples: cells.map((c, i) => sample(i, log2Quantile(q, bucketsOf(c)))),
+          }));
+          // Each exemplar goes to the quantile whose value in its interval is the closest.
+          bySeries.forEach((series, qi) =>
+            this.#attach(series, exemplars, (c) => {
+              const dist = bySeries.map((x) => Math.abs((at(x, c.interval) ?? NaN) - c.value));
+              const best = dist.indexOf(Math.min(...dist.filter((d) => !Number.isNaN(d))));
+              return best === qi ? c.value : undefined;
+            }),
+          );
+          out.push(...bySeries);
           break;
         }
         case 'histogram_over_time': {
           const bounds = new Set<number>();
           for (const c of cells) for (const b of c.buckets?.keys() ?? []) bounds.add(b);
           for (const b of [...bounds].sort((x, y) => x - y)) {
-            out.push({
-              labels: [...labels, { key: '__bucket', value: { type: 'double', value: b } }],
+            const series = {
+              labels: [
+                ...labels,
+                { key: '__bucket', value: { type: 'double' as const, value: b } },
+              ],
               samples: cells.map((c, i) => sample(i, c.buckets?.get(b) ?? 0)),
-            });
+            };
+            this.#attach(series, exemplars, (c) =>
+              c.bucket === b ? at(series, c.interval) : undefined,
+            );
+            out.push(series);
           }
           break;
         }
