@@ -36,19 +36,23 @@ export function edgeStride(cfg: ServiceGraphsConfig): number {
   return EDGE.counts + 3 * (cfg.histogramBuckets.length + 1);
 }
 
-/** The label names of every service-graph series, in order. */
-export function edgeLabelNames(cfg: ServiceGraphsConfig): string[] {
-  const dims = cfg.enableClientServerPrefix
+/** The dimensions' label names (with `client_`/`server_` prefixes when asked), in order. */
+export function edgeDimensionLabels(cfg: ServiceGraphsConfig): string[] {
+  return cfg.enableClientServerPrefix
     ? cfg.dimensions.flatMap((d) => [
         sanitizeLabelName(`client_${d}`),
         sanitizeLabelName(`server_${d}`),
       ])
     : cfg.dimensions.map(sanitizeLabelName);
+}
+
+/** The label names of every service-graph series, in order. */
+export function edgeLabelNames(cfg: ServiceGraphsConfig): string[] {
   return [
     'client',
     'server',
     'connection_type',
-    ...dims,
+    ...edgeDimensionLabels(cfg),
     ...(cfg.enableVirtualNodeLabel ? ['virtual_node'] : []),
   ];
 }

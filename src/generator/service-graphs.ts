@@ -16,7 +16,13 @@
 import type { ServiceGraphsConfig } from '../app/config/types.js';
 import type { SpanKind } from '../model/index.js';
 import { aggregate, SG_STRIDE, type GenBatch, type GenPlan } from './aggregate.js';
-import { EDGE, edgeLabelNames, edgeStride, type EdgeSums } from './edge-pairs.js';
+import {
+  EDGE,
+  edgeDimensionLabels,
+  edgeLabelNames,
+  edgeStride,
+  type EdgeSums,
+} from './edge-pairs.js';
 import type { GenSpan } from './gen-span.js';
 import { ABSENT, KIND_NAMES, sanitizeLabelName } from './labels.js';
 import type { Counter, Histogram, Registry } from './registry.js';
@@ -103,12 +109,7 @@ export class ServiceGraphs {
   constructor(registry: Registry, cfg: ServiceGraphsConfig, stats: ServiceGraphsStats) {
     this.#cfg = cfg;
     this.#stats = stats;
-    this.#dimLabels = cfg.enableClientServerPrefix
-      ? cfg.dimensions.flatMap((d) => [
-          sanitizeLabelName(`client_${d}`),
-          sanitizeLabelName(`server_${d}`),
-        ])
-      : cfg.dimensions.map(sanitizeLabelName);
+    this.#dimLabels = edgeDimensionLabels(cfg);
     const names = edgeLabelNames(cfg);
     this.#labelCount = names.length;
     const buckets = cfg.histogramBuckets;

@@ -8,7 +8,6 @@
 
 import { InvalidRequestError } from '../../model/index.js';
 import type {
-  ComparisonOp,
   Field,
   MetricsAggregate,
   MetricsArithmeticOp,
@@ -17,6 +16,7 @@ import type {
   Pipeline,
 } from '../../traceql/index.js';
 import { goDuration } from '../search/field-eval.js';
+import { compareNumbers } from '../search/pipeline.js';
 import { outputKey } from '../search/plan.js';
 import type {
   KeyValueJson,
@@ -164,25 +164,6 @@ export async function runFirstStage(
   return acc.finish();
 }
 
-function passes(op: ComparisonOp, v: number, limit: number): boolean {
-  switch (op) {
-    case '=':
-      return v === limit;
-    case '!=':
-      return v !== limit;
-    case '>':
-      return v > limit;
-    case '>=':
-      return v >= limit;
-    case '<':
-      return v < limit;
-    case '<=':
-      return v <= limit;
-    default:
-      return false;
-  }
-}
-
 /**
  * Evaluates a metrics expression: first stages over the spans, then (innermost first) `topk` /
  * `bottomk` per interval, metric filters, and arithmetic between queries or with a scalar.
@@ -205,10 +186,10 @@ export async function evaluateMetrics(
       const limit = numericStatic(expr.value);
       return input
         .map((s) => {
-          const kept = s.exemplars?.filter((x) => passes(expr.op, x.value, limit)) ?? [];
+          const kept = s.exemplars?.filter((x) => compareNumbers(expr.op, x.value, limit)) ?? [];
           const out: Series = {
             labels: s.labels,
-            samples: s.samples.filter((x) => passes(expr.op, x.value, limit)),
+            samples: s.samples.filter((x) => compareNumbers(expr.op, x.value, limit)),
           };
           if (kept.length > 0) out.exemplars = kept;
           return out;

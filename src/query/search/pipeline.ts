@@ -248,7 +248,8 @@ function staticNumber(s: ScalarFilter['rhs'] & { kind: 'Static' }): number {
   return typeof s.value === 'bigint' ? Number(s.value) : s.value;
 }
 
-function compareNumbers(op: ComparisonOp, x: number, y: number): boolean {
+/** `x op y` for a comparison operator. */
+export function compareNumbers(op: ComparisonOp, x: number, y: number): boolean {
   switch (op) {
     case '=':
       return x === y;
