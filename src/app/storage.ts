@@ -10,7 +10,10 @@ import { Flusher, type FlushPolicy } from '../ingest/flusher.js';
 import type { SpanBatch } from '../model/index.js';
 import {
   findTraceById,
+  runFastStage,
   searchTraces,
+  type FastStage,
+  type Series,
   type SearchRequest,
   type SearchResult,
   type TimeRangeMs,
@@ -25,6 +28,7 @@ import {
   type TagTarget,
   type TagValuesResult,
 } from '../query/tags/index.js';
+import type { Pipeline } from '../traceql/index.js';
 import { Wal, type SyncPolicy } from '../wal/index.js';
 
 /**
@@ -152,6 +156,14 @@ export class Storage {
 
   search(tenant: string, req: SearchRequest): Promise<SearchResult> {
     return searchTraces(this, tenant, req);
+  }
+
+  metricsStage(
+    tenant: string,
+    pipeline: Pipeline,
+    stage: FastStage,
+  ): Promise<Series[] | undefined> {
+    return runFastStage(this, tenant, pipeline, stage);
   }
 
   searchTagNames(tenant: string, opts: TagNamesOptions): Promise<TagNamesResult> {

@@ -19,6 +19,12 @@ export {
   type TraceSpansSqlOptions,
 } from './schema/v1/search-sql.js';
 export {
+  metricsSql,
+  type MetricsGroupColumn,
+  type MetricsMeasure,
+  type MetricsSqlOptions,
+} from './schema/v1/metrics-sql.js';
+export {
   tagNamesSql,
   tagValuesSql,
   type TagAttributeScope,

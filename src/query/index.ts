@@ -15,3 +15,6 @@ export {
   type SearchSpansetResult,
   type SearchTraceResult,
 } from './search/search.js';
+export { runFastStage, type FastStage } from './metrics/fast.js';
+export type { MetricsSources } from './metrics/run.js';
+export type { Series } from './metrics/series.js';

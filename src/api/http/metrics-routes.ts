@@ -5,8 +5,8 @@
  * as plain text, as Tempo's frontend answers them.
  */
 import { InvalidRequestError } from '../../model/index.js';
-import type { Searcher as SearchFn } from '../../query/metrics/run.js';
-import { evaluateMetrics } from '../../query/metrics/run.js';
+import type { MetricsSources } from '../../query/metrics/run.js';
+import { evaluateMetrics, firstStageRunner } from '../../query/metrics/run.js';
 import { parseMetricsRequest } from '../../query/metrics/request.js';
 import type { Label, Series } from '../../query/metrics/series.js';
 import { parseTraceQL, printField, validateTraceQL } from '../../traceql/index.js';
@@ -62,10 +62,10 @@ export function queryInstantJson(series: readonly Series[]): string {
   return JSON.stringify(out.length === 0 ? { metrics: {} } : { series: out, metrics: {} });
 }
 
-/** Answers a metrics query; `search` runs every match of a search for the tenant. */
+/** Answers a metrics query from the request tenant's spans. */
 export async function metricsRoute(
   ctx: RequestContext,
-  search: SearchFn,
+  sources: MetricsSources,
   instant: boolean,
   nowNs: bigint,
 ): Promise<void> {
@@ -73,7 +73,8 @@ export async function metricsRoute(
   const root = parseTraceQL(req.query);
   validateTraceQL(root);
   if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
-  const series = await evaluateMetrics(root.query, search, req.range, printField, req.exemplars);
+  const run = firstStageRunner(sources, printField);
+  const series = await evaluateMetrics(root.query, run, req.range, req.exemplars);
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end(instant ? queryInstantJson(series) : queryRangeJson(series));
 }

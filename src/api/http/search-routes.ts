@@ -4,7 +4,13 @@
  * (proto3 JSON: zero values left out, 64-bit integers as strings; reference/grafana-client.md §1.3).
  */
 import { InvalidRequestError } from '../../model/index.js';
-import type { SearchRequest, SearchResult, SearchTraceResult } from '../../query/index.js';
+import type {
+  FastStage,
+  SearchRequest,
+  SearchResult,
+  SearchTraceResult,
+  Series,
+} from '../../query/index.js';
 import {
   attribute,
   binary,
@@ -23,6 +29,12 @@ import type { RequestContext } from './router.js';
 
 export interface Searcher {
   search(tenant: string, req: SearchRequest): Promise<SearchResult>;
+  /** A metrics query's first stage on the SQL path; undefined when it needs the general path. */
+  metricsStage?(
+    tenant: string,
+    pipeline: Pipeline,
+    stage: FastStage,
+  ): Promise<Series[] | undefined>;
 }
 
 export interface SearchLimits {

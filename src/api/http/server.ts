@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mapError } from '../errors.js';
 import { resolveTenant } from '../../receivers/tenant.js';
-import type { SearchRequest } from '../../query/index.js';
+import type { FastStage, MetricsSources, SearchRequest } from '../../query/index.js';
+import type { Pipeline } from '../../traceql/index.js';
 import type { Histogram } from '../../telemetry/index.js';
 import { Router, type RequestContext } from './router.js';
 import {
@@ -59,10 +60,15 @@ function tenantOf(ctx: RequestContext, deps: ApiDeps): string {
   return resolveTenant(deps.multitenancy, Array.isArray(h) ? h[0] : h);
 }
 
-/** Every match of a search, for a metrics query of the request's tenant. */
-function metricsSearch(ctx: RequestContext, deps: ApiDeps) {
+/** The spans of a metrics query: the request's tenant's, by search or by the SQL path. */
+function metricsSources(ctx: RequestContext, deps: ApiDeps): MetricsSources {
   const tenant = tenantOf(ctx, deps);
-  return (req: SearchRequest) => deps.search.search(tenant, req);
+  const { search } = deps;
+  const stage = search.metricsStage?.bind(search);
+  return {
+    search: (req: SearchRequest) => search.search(tenant, req),
+    ...(stage ? { fast: (p: Pipeline, s: FastStage) => stage(tenant, p, s) } : {}),
+  };
 }
 
 export function buildRouter(deps: ApiDeps): Router {
@@ -81,10 +87,10 @@ export function buildRouter(deps: ApiDeps): Router {
       ),
     )
     .add(['GET', 'POST'], '/api/metrics/query_range', (ctx) =>
-      metricsRoute(ctx, metricsSearch(ctx, deps), false, BigInt(Date.now()) * 1_000_000n),
+      metricsRoute(ctx, metricsSources(ctx, deps), false, BigInt(Date.now()) * 1_000_000n),
     )
     .add(['GET', 'POST'], '/api/metrics/query', (ctx) =>
-      metricsRoute(ctx, metricsSearch(ctx, deps), true, BigInt(Date.now()) * 1_000_000n),
+      metricsRoute(ctx, metricsSources(ctx, deps), true, BigInt(Date.now()) * 1_000_000n),
     )
     .add(get, '/api/echo', (ctx) => text(ctx.res, 200, 'echo'))
     .add(get, '/api/status/buildinfo', (ctx) =>

@@ -2,8 +2,8 @@
  * Runs a TraceQL metrics query: the spanset pipeline is searched like every match of a search
  * (with `select()` of the `by()` fields and the measured field appended), every matched span in
  * the range is accumulated into the first stage's series, then `topk`/`bottomk` and metric
- * filters apply. This is the general path (all of TraceQL, search's speed); the SQL path of
- * docs/rfc/0002-traceql-metrics.md is for later.
+ * filters apply. This is the general path (all of TraceQL, search's speed); first stages that
+ * the SQL path (`fast.ts`) can compute go there.
  */
 
 import { InvalidRequestError } from '../../model/index.js';
@@ -32,6 +32,8 @@ import {
   type Measured,
   type Series,
 } from './series.js';
+import type { FastStage } from './fast.js';
+import { labelValueOf, measuredOfJson } from './values.js';
 
 /** Tempo's label key of a field: as written, intrinsics in their short names. */
 const INTRINSIC_LABELS: Readonly<Record<string, string>> = {
@@ -53,18 +55,6 @@ export function labelKey(printed: string): string {
 export type Searcher = (req: SearchRequest) => Promise<SearchResult>;
 
 const EVERY_MATCH = 1_000_000_000;
-
-/** A typed label value from a reported attribute's JSON value; undefined for nil. */
-function labelValueOf(json: Record<string, unknown> | undefined): LabelValue | undefined {
-  if (!json) return undefined;
-  if (typeof json.stringValue === 'string') return { type: 'string', value: json.stringValue };
-  if (typeof json.intValue === 'string' || typeof json.intValue === 'number') {
-    return { type: 'int', value: BigInt(json.intValue) };
-  }
-  if (typeof json.doubleValue === 'number') return { type: 'double', value: json.doubleValue };
-  if (typeof json.boolValue === 'boolean') return { type: 'bool', value: json.boolValue };
-  return undefined;
-}
 
 interface SpanView {
   trace: SearchTraceResult;
@@ -97,19 +87,43 @@ function measuredOf(field: Field | undefined, s: SpanView): Measured {
   if (field.kind === 'Intrinsic' && field.intrinsic === 'traceDuration') {
     return { type: 'duration', ns: Number(s.trace.durationNs) };
   }
-  const v = labelValueOf(s.attrs.get(outputKey(field)));
-  if (v?.type === 'int') return { type: 'int', value: Number(v.value) };
-  if (v?.type === 'double') return { type: 'float', value: v.value };
-  return { type: 'other' };
+  return measuredOfJson(s.attrs.get(outputKey(field)));
 }
 
-/** Runs the first stage over every matched span in the range. */
+/** Computes a first stage: the pipeline's matched spans in the range, into series. */
+export type FirstStageRunner = (
+  pipeline: Pipeline,
+  fn: MetricsAggregate,
+  range: Intervals,
+  exemplars: number,
+) => Promise<Series[]>;
+
+export interface MetricsSources {
+  /** Every match of a search (the general path). */
+  search: Searcher;
+  /** The SQL path (`runFastStage`); undefined when the query needs the general path. */
+  fast?: (pipeline: Pipeline, stage: FastStage) => Promise<Series[] | undefined>;
+}
+
+/** First stages on the SQL path when it can compute them, else on the general path. */
+export function firstStageRunner(
+  src: MetricsSources,
+  print: (f: Field) => string,
+): FirstStageRunner {
+  return async (pipeline, fn, range, exemplars) => {
+    const byKeys = fn.by.map((f) => labelKey(print(f)));
+    const fast = await src.fast?.(pipeline, { fn, byKeys, range, exemplars });
+    return fast ?? runFirstStage(src.search, pipeline, fn, range, byKeys, exemplars);
+  };
+}
+
+/** Runs the first stage over every matched span in the range, found as by a search. */
 export async function runFirstStage(
   search: Searcher,
   pipeline: Pipeline,
   fn: MetricsAggregate,
   range: Intervals,
-  print: (f: Field) => string,
+  byKeys: readonly string[],
   exemplars = 0,
 ): Promise<Series[]> {
   const fields = [...fn.by, ...(fn.attribute ? [fn.attribute] : [])];
@@ -127,7 +141,6 @@ export async function runFirstStage(
     startNs: range.startNs,
     endNs: range.endNs,
   });
-  const byKeys = fn.by.map((f) => labelKey(print(f)));
   const acc = new FirstStageAccumulator(
     { fn: fn.fn, byKeys, quantiles: fn.quantiles, exemplars },
     range,
@@ -170,9 +183,8 @@ export async function runFirstStage(
  */
 export async function evaluateMetrics(
   expr: MetricsExpr,
-  search: Searcher,
+  run: FirstStageRunner,
   range: Intervals,
-  print: (f: Field) => string,
   exemplars = 0,
 ): Promise<Series[]> {
   switch (expr.kind) {
@@ -180,9 +192,9 @@ export async function evaluateMetrics(
       if (expr.fn.kind === 'MetricsCompare') {
         throw new InvalidRequestError('compare() is not supported by Vivace yet');
       }
-      return runFirstStage(search, expr.pipeline, expr.fn, range, print, exemplars);
+      return run(expr.pipeline, expr.fn, range, exemplars);
     case 'MetricsFilter': {
-      const input = await evaluateMetrics(expr.input, search, range, print, exemplars);
+      const input = await evaluateMetrics(expr.input, run, range, exemplars);
       const limit = numericStatic(expr.value);
       return input
         .map((s) => {
@@ -197,13 +209,9 @@ export async function evaluateMetrics(
         .filter((s) => s.samples.length > 0);
     }
     case 'MetricsTopK':
-      return topK(
-        expr.op,
-        Number(expr.limit),
-        await evaluateMetrics(expr.input, search, range, print),
-      );
+      return topK(expr.op, Number(expr.limit), await evaluateMetrics(expr.input, run, range));
     case 'MetricsScalarMath': {
-      const input = await evaluateMetrics(expr.input, search, range, print);
+      const input = await evaluateMetrics(expr.input, run, range);
       const k = Number(expr.scalar.value);
       return dropNaN(
         input.map((s) => ({
@@ -217,8 +225,8 @@ export async function evaluateMetrics(
     }
     case 'MetricsMath': {
       const [lhs, rhs] = await Promise.all([
-        evaluateMetrics(expr.lhs, search, range, print),
-        evaluateMetrics(expr.rhs, search, range, print),
+        evaluateMetrics(expr.lhs, run, range),
+        evaluateMetrics(expr.rhs, run, range),
       ]);
       return combine(expr.op, lhs, rhs);
     }

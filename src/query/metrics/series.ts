@@ -113,6 +113,17 @@ export function log2Quantile(q: number, buckets: ReadonlyArray<[number, number]>
   return (buckets[buckets.length - 1] as [number, number])[0];
 }
 
+/** The time slices of a query's exemplars: at most two exemplars come from each. */
+export function exemplarSlices(exemplars: number): number {
+  return Math.max(1, Math.floor(exemplars / 2));
+}
+
+/** The time slice of a span start in the range, of `slices` equal ones. */
+export function exemplarSlice(r: Intervals, slices: number, startNs: bigint): number {
+  const fraction = Number(startNs - r.startNs) / Number(r.endNs - r.startNs);
+  return Math.max(0, Math.min(slices - 1, Math.floor(fraction * slices)));
+}
+
 export interface FirstStage {
   fn: MetricsFunctionName;
   /** Label keys of the `by()` fields, in order. */
@@ -138,6 +149,61 @@ interface Cell {
 
 function newCell(): Cell {
   return { count: 0, sum: 0, min: NaN, max: NaN, n: 0, buckets: undefined };
+}
+
+/**
+ * What some spans of one series add to one interval: their count; for sum/min/max/avg the count,
+ * sum, min and max of their numbers (`numberOf`); for quantiles and histograms their count per
+ * log2 bucket (`bucketOf`, by upper bound).
+ */
+export interface PartialSums {
+  count: number;
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  buckets?: ReadonlyMap<number, number>;
+}
+
+/** The partial sums of `count` spans that all measure `m`, for function `fn`. */
+export function partialOf(fn: MetricsFunctionName, m: Measured, count: number): PartialSums {
+  if (fn === 'quantile_over_time' || fn === 'histogram_over_time') {
+    const b = bucketOf(m);
+    return {
+      count,
+      n: 0,
+      sum: 0,
+      min: NaN,
+      max: NaN,
+      buckets: b === undefined ? undefined : new Map([[b, count]]),
+    };
+  }
+  const v = numberOf(m);
+  return Number.isNaN(v)
+    ? { count, n: 0, sum: 0, min: NaN, max: NaN }
+    : { count, n: count, sum: v * count, min: v, max: v };
+}
+
+function mergeInto(cell: Cell, part: PartialSums): void {
+  cell.count += part.count;
+  if (part.buckets !== undefined) {
+    cell.buckets ??= new Map();
+    for (const [b, c] of part.buckets) cell.buckets.set(b, (cell.buckets.get(b) ?? 0) + c);
+  }
+  if (part.n === 0) return;
+  cell.n += part.n;
+  cell.sum += part.sum;
+  if (!(cell.min <= part.min)) cell.min = part.min;
+  if (!(cell.max >= part.max)) cell.max = part.max;
+}
+
+function isValueFunction(fn: MetricsFunctionName): boolean {
+  return (
+    fn === 'sum_over_time' ||
+    fn === 'min_over_time' ||
+    fn === 'max_over_time' ||
+    fn === 'avg_over_time'
+  );
 }
 
 /** A span's number for sum/min/max/avg: span durations in seconds, other durations in ns. */
@@ -189,7 +255,7 @@ export class FirstStageAccumulator {
     this.#stage = stage;
     this.#range = range;
     this.#count = intervalCount(range);
-    this.#slices = new Array<number>(Math.max(1, Math.floor((stage.exemplars ?? 0) / 2))).fill(0);
+    this.#slices = new Array<number>(exemplarSlices(stage.exemplars ?? 0)).fill(0);
   }
 
   /** Adds a span: its start, its `by()` values (undefined for nil) and what it measures. */
@@ -201,6 +267,29 @@ export class FirstStageAccumulator {
   ): void {
     const i = intervalOf(this.#range, startNs);
     if (i < 0) return;
+    const s = this.#seriesOf(by);
+    if (exemplar) this.#offerExemplar(s.exemplars, i, startNs, measured, exemplar);
+    mergeInto(s.cells[i] as Cell, partialOf(this.#stage.fn, measured, 1));
+  }
+
+  /** Adds the partial sums of spans of interval `interval` with these `by()` values. */
+  addSums(interval: number, by: Array<LabelValue | undefined>, part: PartialSums): void {
+    if (interval < 0 || interval >= this.#count) return;
+    mergeInto(this.#seriesOf(by).cells[interval] as Cell, part);
+  }
+
+  /** Offers a span counted through `addSums` as an exemplar. */
+  offerExemplar(
+    startNs: bigint,
+    by: Array<LabelValue | undefined>,
+    measured: Measured,
+    exemplar: ExemplarSource,
+  ): void {
+    const i = intervalOf(this.#range, startNs);
+    if (i >= 0) this.#offerExemplar(this.#seriesOf(by).exemplars, i, startNs, measured, exemplar);
+  }
+
+  #seriesOf(by: Array<LabelValue | undefined>) {
     if (by.length !== this.#stage.byKeys.length) by = by.slice(0, this.#stage.byKeys.length);
     const key = JSON.stringify(by, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     let s = this.#series.get(key);
@@ -208,23 +297,7 @@ export class FirstStageAccumulator {
       s = { by, cells: Array.from({ length: this.#count }, newCell), exemplars: [] };
       this.#series.set(key, s);
     }
-    if (exemplar) this.#offerExemplar(s.exemplars, i, startNs, measured, exemplar);
-    const cell = s.cells[i] as Cell;
-    cell.count++;
-    const fn = this.#stage.fn;
-    if (fn === 'quantile_over_time' || fn === 'histogram_over_time') {
-      const b = bucketOf(measured);
-      if (b === undefined) return;
-      cell.buckets ??= new Map();
-      cell.buckets.set(b, (cell.buckets.get(b) ?? 0) + 1);
-      return;
-    }
-    const v = numberOf(measured);
-    if (Number.isNaN(v)) return;
-    cell.n++;
-    cell.sum += v;
-    if (!(cell.min <= v)) cell.min = v;
-    if (!(cell.max >= v)) cell.max = v;
+    return s;
   }
 
   /** Keeps a span as an exemplar while its time slice and the total have room. */
@@ -235,13 +308,18 @@ export class FirstStageAccumulator {
     measured: Measured,
     ex: ExemplarSource,
   ): void {
+    // A span that would show nothing (no number, no bucket) does not take its trace's place.
+    const fn = this.#stage.fn;
+    const bucketed = fn === 'quantile_over_time' || fn === 'histogram_over_time';
+    if (
+      bucketed
+        ? bucketOf(measured) === undefined
+        : isValueFunction(fn) && Number.isNaN(numberOf(measured))
+    )
+      return;
     const limit = this.#stage.exemplars ?? 0;
     if (this.#exemplarCount >= limit || this.#exemplarTraces.has(ex.traceId)) return;
-    const { startNs: from, endNs: to } = this.#range;
-    const slice = Math.min(
-      this.#slices.length - 1,
-      Math.floor((Number(startNs - from) / Number(to - from)) * this.#slices.length),
-    );
+    const slice = exemplarSlice(this.#range, this.#slices.length, startNs);
     if ((this.#slices[slice] as number) >= 2) return;
     this.#slices[slice] = (this.#slices[slice] as number) + 1;
     this.#exemplarTraces.add(ex.traceId);

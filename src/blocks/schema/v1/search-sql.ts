@@ -427,7 +427,7 @@ const SPAN_COLUMNS = SPAN_FIELDS.map(([name, expr]) => `${expr} AS ${name}`).joi
 const SPAN_STRUCT = `{${SPAN_FIELDS.map(([name, expr]) => `'${name}': ${expr}`).join(', ')}}`;
 
 /** Which of the compiled filters' tables a statement needs. */
-function uses(filters: readonly CompiledFilter[], table: string): boolean {
+export function uses(filters: readonly CompiledFilter[], table: string): boolean {
   return filters.some((f) => f.sql.includes(table));
 }
 
@@ -517,7 +517,7 @@ function where(conditions: readonly (string | undefined)[]): string {
  * A condition for the Parquet scan that every span flagged by one of the filters `which` names
  * meets (their scan conditions OR-ed), when each has one.
  */
-function scanCondition(
+export function scanCondition(
   filters: readonly CompiledFilter[],
   which: (i: number) => boolean,
 ): string | undefined {

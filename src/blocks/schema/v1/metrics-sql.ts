@@ -1,0 +1,172 @@
+/**
+ * TraceQL metrics over blocks (docs/rfc/0002-traceql-metrics.md): one statement over all the
+ * blocks of a query counts the spans its compiled filters select, per query interval and per group
+ * of the columns that its `by()` fields and measured field read, with partial sums that merge
+ * exactly with other blocks' and the head's: the count; the count, integer sum, float sum, min and
+ * max of a value; or the count per log2 bucket of a value. The caller turns each group into labels
+ * and values with the same code that judges the head's spans.
+ */
+import { sqlString } from '../../duckdb/db.js';
+import {
+  filterSourceCtes,
+  scanCondition,
+  uses,
+  type CompiledFilter,
+  type SearchSource,
+} from './search-sql.js';
+import { ATTRS_FILE } from './sql.js';
+
+/** Span columns a group can be made of; a row of the result names them as here. */
+export type MetricsGroupColumn =
+  'name' | 'kind' | 'status_code' | 'status_message' | 'resource_id' | 'scope_id';
+
+/** The value a query measures: none, the span's duration, or a span attribute's number. */
+export type MetricsMeasure =
+  | { kind: 'none' }
+  | { kind: 'duration' }
+  | {
+      kind: 'span-attr';
+      key: string;
+      /**
+       * Also group by whether the span has the key (`vp`): an unscoped attribute falls back to
+       * the resource's value on the spans without it.
+       */
+      presence: boolean;
+    };
+
+export interface MetricsSqlOptions {
+  /** The blocks, in `src` order (whole blocks: no trace ids or rows). */
+  sources: readonly SearchSource[];
+  /** A span counts when one of them holds; every span when one is a plain `true`. */
+  filters: readonly CompiledFilter[];
+  /** Right-closed intervals `(start + i·step, start + (i+1)·step]` of span starts, up to `end`. */
+  startNs: bigint;
+  endNs: bigint;
+  stepNs: bigint;
+  columns: readonly MetricsGroupColumn[];
+  /**
+   * Span attribute keys (none holding an array in these blocks) whose first value on the span
+   * groups it: columns `a<j>t`, `a<j>s`, `a<j>i` (text), `a<j>d` (text), `a<j>b`, all null when
+   * the span lacks the key.
+   */
+  spanAttrs: readonly string[];
+  measure: MetricsMeasure;
+  /**
+   * What each group adds up: `n` (spans) always; with `sums`, of the measured values (integers
+   * and finite floats only) `vn` (count), `vsi` (integer sum, text), `vsf` (float sum, text),
+   * `vmin` and `vmax` (text); with `buckets`, the groups are also split by `b`, the exponent of
+   * the value's log2 bucket (`ceil(log2(v))` for integer values ≥ 2, null for the others).
+   */
+  aggregate: 'count' | 'sums' | 'buckets';
+  /**
+   * Also two spans of each group that have a measured value (the same one when the group holds
+   * one), `ex1` and `ex2` (`src << 32 | row`, text; null when none has), for exemplars. With
+   * `slices`, the groups are also split by the exemplar time slice `e` of the span start (of
+   * `slices` equal ones over the range), for ranges of fewer intervals than slices.
+   */
+  exemplars?: { slices?: number };
+}
+
+/** The first row of a span attribute per span, for each block (`key` as in `filterSourceCtes`). */
+function firstAttrCte(name: string, sources: readonly SearchSource[], key: string): string {
+  const rows = sources
+    .map(
+      (b, i) =>
+        `SELECT ((${i}::UBIGINT << 32) | span_row::UBIGINT) AS key, file_row_number AS r, t, s, i, d, b
+         FROM read_parquet(${sqlString(`${b.dir}/${ATTRS_FILE}`)}, file_row_number = true) WHERE k = ${sqlString(key)}`,
+    )
+    .join('\n UNION ALL ');
+  return `${name} AS (SELECT key, arg_min({'t': t, 's': s, 'i': i, 'd': d, 'b': b}, r) AS v FROM (${rows}) GROUP BY key)`;
+}
+
+/** The measured value's integer and float parts (SQL), and its log2 bucket exponent. */
+function measureSql(m: MetricsMeasure): { int: string; float: string; bucket: string } {
+  switch (m.kind) {
+    case 'none':
+      return { int: 'NULL::BIGINT', float: 'NULL::DOUBLE', bucket: 'NULL::INTEGER' };
+    case 'duration':
+      return {
+        int: 's.duration_nano',
+        float: 'NULL::DOUBLE',
+        bucket: 'CASE WHEN s.duration_nano >= 2 THEN ceil(log2(s.duration_nano))::INTEGER END',
+      };
+    case 'span-attr':
+      return {
+        int: 'CASE WHEN m.v.t = 2 THEN m.v.i END',
+        float: 'CASE WHEN m.v.t = 3 AND isfinite(m.v.d) THEN m.v.d END',
+        bucket: 'CASE WHEN m.v.t = 2 AND m.v.i >= 2 THEN ceil(log2(m.v.i))::INTEGER END',
+      };
+  }
+}
+
+export function metricsSql(o: MetricsSqlOptions): string {
+  const every = o.filters.length === 0 || o.filters.some((f) => f.sql === 'true');
+  const time = `start_unix_nano > ${o.startNs} AND start_unix_nano <= ${o.endNs}`;
+  const filterScan = every ? undefined : scanCondition(o.filters, () => true);
+  const ctes = filterSourceCtes(
+    o.sources,
+    (table) => !every && uses(o.filters, table),
+    filterScan === undefined ? time : `(${time}) AND (${filterScan})`,
+  );
+  const joins: string[] = [];
+  const groups: string[] = [
+    `((s.start_unix_nano::BIGINT - (${o.startNs}) + ${o.stepNs - 1n}) // ${o.stepNs} - 1)::INTEGER AS i`,
+  ];
+  for (const c of o.columns) groups.push(`s.${c}`);
+  o.spanAttrs.forEach((key, j) => {
+    ctes.push(firstAttrCte(`x${j}`, o.sources, key));
+    joins.push(` LEFT JOIN x${j} ON x${j}.key = s.key`);
+    const v = `x${j}.v`;
+    groups.push(
+      `${v}.t AS a${j}t`,
+      `${v}.s AS a${j}s`,
+      `${v}.i::VARCHAR AS a${j}i`,
+      `${v}.d::VARCHAR AS a${j}d`,
+      `${v}.b AS a${j}b`,
+    );
+  });
+  const m = o.measure;
+  const present = 'coalesce(m.v.t IN (1, 2, 3, 4), false)';
+  if (m.kind === 'span-attr') {
+    ctes.push(firstAttrCte('mx', o.sources, m.key));
+    joins.push(' LEFT JOIN mx m ON m.key = s.key');
+    if (m.presence) groups.push(`${present} AS vp`);
+  }
+  const value = measureSql(m);
+  const slices = o.exemplars?.slices;
+  if (slices !== undefined && slices > 1) {
+    const fraction = `(s.start_unix_nano::BIGINT - (${o.startNs}))::DOUBLE / ${o.endNs - o.startNs}`;
+    groups.push(`least(${slices - 1}, floor(${fraction} * ${slices}))::INTEGER AS e`);
+  }
+  const aggregates = ['count(*)::INTEGER AS n'];
+  if (o.aggregate === 'buckets') groups.push(`${value.bucket} AS b`);
+  if (o.aggregate === 'sums') {
+    const v = `coalesce((${value.int})::DOUBLE, ${value.float})`;
+    aggregates.push(
+      `count(${v})::INTEGER AS vn`,
+      `sum(${value.int})::VARCHAR AS vsi`,
+      `sum(${value.float})::VARCHAR AS vsf`,
+      `min(${v})::VARCHAR AS vmin`,
+      `max(${v})::VARCHAR AS vmax`,
+    );
+  }
+  if (o.exemplars !== undefined) {
+    // A span without a value shows nothing; the resource's value stands in for an unscoped one.
+    let valued =
+      o.aggregate === 'sums'
+        ? `coalesce((${value.int})::DOUBLE, ${value.float}) IS NOT NULL`
+        : o.aggregate === 'buckets'
+          ? `${value.bucket} IS NOT NULL`
+          : 'true';
+    if (m.kind === 'span-attr' && m.presence) valued = `(${valued}) OR NOT ${present}`;
+    aggregates.push(
+      `min(s.key) FILTER (WHERE ${valued})::VARCHAR AS ex1`,
+      `max(s.key) FILTER (WHERE ${valued})::VARCHAR AS ex2`,
+    );
+  }
+  const where = every ? '' : ` WHERE ${o.filters.map((f) => `(${f.sql})`).join(' OR ')}`;
+  return `WITH ${ctes.join(',\n')}
+    SELECT ${[...groups, ...aggregates].join(', ')}
+    FROM sp s${joins.join('')}${where}
+    GROUP BY ALL`;
+}
