@@ -155,12 +155,9 @@ export function makeRequests(
     { body: encodeTraceProto(batch), spans: countSpans(batch) },
   ],
   startUnixMs = Date.now() - 3600_000,
+  tracesPerSecond = 1000,
 ): { requests: Request[]; sample: Array<{ traceId: string; spans: number }> } {
-  const gen = new ShopTraceGenerator({
-    seed,
-    startUnixMs,
-    tracesPerSecond: 1000,
-  });
+  const gen = new ShopTraceGenerator({ seed, startUnixMs, tracesPerSecond });
   const requests: Request[] = [];
   const sample: Array<{ traceId: string; spans: number }> = [];
   let total = 0;
@@ -236,22 +233,39 @@ export function numberArg(name: string, dflt: number): number {
 /** Trace ids of the stored demo data set, about one in fifty, with their span counts. */
 export type ShopSample = Array<{ traceId: string; spans: number }>;
 
-const SHOP_DATA_DIR = path.join(import.meta.dirname, '..', '.bench', 'lookup');
 const SHOP_DATA_CONFIG = `compactor: {compaction: {compaction_cycle: 3s}}
 overrides:
   defaults:
     ingestion: {rate_limit_bytes: 10_000_000_000, burst_size_bytes: 10_000_000_000, max_traces_per_user: 0}
 `;
 
+/** A data set of the demo shop's traces: its folder under `.bench/` and how dense it is. */
+export interface ShopDataSet {
+  name: string;
+  /** Traces per second of span time (about 15 spans each). */
+  tracesPerSecond: number;
+}
+
+/** The data set the lookup and search benchmarks share: 1.5M spans make 100 s of traffic. */
+export const DENSE_SHOP: ShopDataSet = { name: 'lookup', tracesPerSecond: 1000 };
+
 /**
- * Starts Vivace on the demo shop data set that the read benchmarks share (`.bench/lookup/`):
- * stores `spans` spans first when `rebuild` is set or the set is missing, then waits until
- * compaction has left at most four blocks.
+ * Starts Vivace on a demo shop data set (`.bench/<name>/`) starting an hour ago: stores `spans`
+ * spans first when `rebuild` is set or the set is missing, then waits until compaction has left
+ * at most four blocks.
  */
 export async function openShopDataSet(
   spans: number,
   rebuild: boolean,
-): Promise<{ server: ServerProcess; sample: ShopSample; blocks: number; spans: number }> {
+  set: ShopDataSet = DENSE_SHOP,
+): Promise<{
+  server: ServerProcess;
+  sample: ShopSample;
+  blocks: number;
+  spans: number;
+  dir: string;
+}> {
+  const SHOP_DATA_DIR = path.join(import.meta.dirname, '..', '.bench', set.name);
   const samplesFile = path.join(SHOP_DATA_DIR, 'sample.json');
   const build = rebuild || !existsSync(samplesFile);
   if (build) await rm(SHOP_DATA_DIR, { recursive: true, force: true });
@@ -259,7 +273,8 @@ export async function openShopDataSet(
   let sample: ShopSample;
   if (build) {
     console.log(`building the data set: ${fmt(spans)} spans…`);
-    const made = makeRequests(spans, 7, 1000);
+    const start = Date.now() - 3600_000;
+    const made = makeRequests(spans, 7, 1000, 50, undefined, start, set.tracesPerSecond);
     await sendHttp(server, made.requests, 8);
     await fetch(`${server.api}/flush`, { method: 'POST' });
     await writeFile(samplesFile, JSON.stringify(made.sample));
@@ -273,5 +288,5 @@ export async function openShopDataSet(
     await new Promise((r) => setTimeout(r, 2000));
   }
   const stats = await blockStats(blocksDir);
-  return { server, sample, blocks: stats.blocks, spans: stats.spans };
+  return { server, sample, blocks: stats.blocks, spans: stats.spans, dir: SHOP_DATA_DIR };
 }

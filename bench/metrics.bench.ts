@@ -2,8 +2,8 @@
  * Metrics benchmark. First, what the metrics generator costs on ingest: the demo shop's traces are
  * sent over OTLP/HTTP to a Vivace child process twice, with no processor and with `service-graphs`
  * and `span-metrics` on, and the spans/s and server CPU of both runs are printed with the
- * overhead. Then the latency of two TraceQL metrics queries over an hour holding the search
- * benchmark's data set (1.5M spans, .bench/lookup; built on first use).
+ * overhead. Then the latency of two TraceQL metrics queries over an hour of the demo shop's
+ * traffic, 1.5M spans (.bench/metrics-hour; built on first use).
  *
  *   npm run bench:metrics [-- --spans 600000 --concurrency 8 --batch 1000 --runs 5]
  *   (--spans 0 skips the ingest part)
@@ -16,6 +16,7 @@ import {
   makeRequests,
   numberArg,
   openShopDataSet,
+  type ShopDataSet,
   percentile,
   sendHttp,
   startServer,
@@ -25,6 +26,9 @@ const SPANS = numberArg('spans', 600_000);
 const CONCURRENCY = numberArg('concurrency', 8);
 const BATCH = numberArg('batch', 1000);
 const RUNS = numberArg('runs', 5);
+
+/** 1.5M spans over an hour: 28 traces of about 15 spans a second. */
+const HOUR_SHOP: ShopDataSet = { name: 'metrics-hour', tracesPerSecond: 28 };
 
 const QUERIES = [
   '{} | rate() by (resource.service.name)',
@@ -83,13 +87,15 @@ async function blocksRange(dir: string): Promise<{ start: number; end: number }>
 }
 
 async function queries(): Promise<void> {
-  const data = await openShopDataSet(1_500_000, false);
+  const data = await openShopDataSet(1_500_000, false, HOUR_SHOP);
   try {
-    const blocks = path.join(import.meta.dirname, '..', '.bench', 'lookup', 'blocks');
-    const { start } = await blocksRange(blocks);
-    // An hour holding the data, with the default step (15 s).
-    const from = Math.floor(start) - 600;
+    const { start, end } = await blocksRange(path.join(data.dir, 'blocks'));
+    // The hour the data covers, with the default step (15 s).
+    const from = Math.floor(start);
     const params = `start=${from}&end=${from + 3600}`;
+    console.log(
+      `data from ${new Date(start * 1000).toISOString()} to ${new Date(end * 1000).toISOString()}`,
+    );
     console.log(
       `TraceQL metrics over ${fmt(data.spans)} spans in ${data.blocks} blocks (one hour):`,
     );

@@ -19,6 +19,7 @@ export {
   type TraceSpansSqlOptions,
 } from './schema/v1/search-sql.js';
 export {
+  exemplarSpansSql,
   metricsSql,
   type MetricsGroupColumn,
   type MetricsMeasure,

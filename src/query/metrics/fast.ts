@@ -7,9 +7,9 @@
  * measured fields, so both give the labels the general path gives.
  */
 import {
+  exemplarSpansSql,
   metricsSql,
   readSpanAttributes,
-  spansByRowSql,
   type Block,
   type CompiledFilter,
   type MetricsGroupColumn,
@@ -209,6 +209,16 @@ const NO_TRACE: EvalTrace = {
   durationNs: 0n,
 };
 
+/** A text naming a row's group (its group columns, attributes and presence). */
+function groupIdentity(plan: FastPlan): (r: Row) => string {
+  const names = [
+    ...plan.columns,
+    ...plan.spanAttrs.flatMap((_, j) => ['t', 's', 'i', 'd', 'b'].map((x) => `a${j}${x}`)),
+    'vp',
+  ];
+  return (r) => JSON.stringify(names.map((n) => r[n] ?? null));
+}
+
 /** What a block group adds: from its SQL sums, or from its group's value (per-group fields). */
 function groupSums(r: Row, fn: MetricsAggregate, plan: FastPlan, span: EvalSpan): PartialSums {
   const count = Number(r.n);
@@ -222,9 +232,11 @@ function groupSums(r: Row, fn: MetricsAggregate, plan: FastPlan, span: EvalSpan)
   }
   const scale = plan.measure.kind === 'duration' ? 1e9 : 1;
   if (fn.fn === 'quantile_over_time' || fn.fn === 'histogram_over_time') {
-    const b = r.b === null || r.b === undefined ? undefined : 2 ** Number(r.b) / scale;
-    const buckets = b === undefined ? undefined : new Map([[b, count]]);
-    return { count, n: 0, sum: 0, min: NaN, max: NaN, ...(buckets ? { buckets } : {}) };
+    const bs = r.bs as (number | null)[];
+    const ns = r.ns as number[];
+    const buckets = new Map<number, number>();
+    bs.forEach((b, k) => b !== null && buckets.set(2 ** b / scale, ns[k] ?? 0));
+    return { count, n: 0, sum: 0, min: NaN, max: NaN, buckets };
   }
   const n = Number(r.vn ?? 0);
   if (n === 0) return { count, n: 0, sum: 0, min: NaN, max: NaN };
@@ -449,11 +461,20 @@ async function addBlocks(
     unionOfMaps(blocks.map((b) => b.resources(src.db))),
     unionOfMaps(blocks.map((b) => b.scopes(src.db))),
   ]);
+  // Rows differ by interval, bucket and slice far more often than by group: each group's span
+  // and labels are made once.
+  const seen = new Map<string, { span: EvalSpan; by: Array<LabelValue | undefined> }>();
+  const identity = groupIdentity(plan);
   const groups = rows.map((r) => {
-    const span = groupSpan(r, plan, resources, scopes);
-    const by = fn.by.map((f) => labelOf(fieldValue(f, span, NO_TRACE)));
-    acc.addSums(Number(r.i), by, groupSums(r, fn, plan, span));
-    return { r, span, by };
+    const id = identity(r);
+    let g = seen.get(id);
+    if (g === undefined) {
+      const span = groupSpan(r, plan, resources, scopes);
+      g = { span, by: fn.by.map((f) => labelOf(fieldValue(f, span, NO_TRACE))) };
+      seen.set(id, g);
+    }
+    acc.addSums(Number(r.i), g.by, groupSums(r, fn, plan, g.span));
+    return { r, ...g };
   });
   if (candidates.wanted) await addCandidates(src, blocks, plan, stage, groups, candidates);
 }
@@ -495,7 +516,7 @@ async function addCandidates(
   for (const key of byKey.keys()) rows[Number(key >> 32n)]?.push(Number(key & 0xffffffffn));
   const spanAttr = plan.measure.kind === 'span-attr' ? plan.measure.key : undefined;
   const [spans, attrs] = await Promise.all([
-    src.db.json(spansByRowSql(blocks.map((b, i) => ({ dir: b.dir, rows: rows[i] ?? [] })))),
+    src.db.json(exemplarSpansSql(blocks.map((b, i) => ({ dir: b.dir, rows: rows[i] ?? [] })))),
     spanAttr === undefined
       ? undefined
       : readSpanAttributes(
@@ -509,7 +530,7 @@ async function addCandidates(
     const g = byKey.get((BigInt(s.src as number) << 32n) | BigInt(s.row as number));
     if (g === undefined) continue;
     const startNs = BigInt(s.st as string);
-    const durationNs = BigInt(s.en as string) - startNs;
+    const durationNs = BigInt(s.d as string);
     let measured: Measured = { type: 'other' };
     if (plan.measure.kind === 'duration')
       measured = { type: 'span-duration', ns: Number(durationNs) };

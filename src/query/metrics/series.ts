@@ -246,6 +246,11 @@ export class FirstStageAccumulator {
     string,
     { by: Array<LabelValue | undefined>; cells: Cell[]; exemplars: Candidate[] }
   >();
+  /** The series of `by()` arrays already seen (callers pass one array for many cells). */
+  readonly #byArray = new WeakMap<
+    Array<LabelValue | undefined>,
+    { by: Array<LabelValue | undefined>; cells: Cell[]; exemplars: Candidate[] }
+  >();
   /** Exemplars taken per time slice, and the traces that gave one. */
   readonly #slices: number[];
   readonly #exemplarTraces = new Set<string>();
@@ -290,6 +295,8 @@ export class FirstStageAccumulator {
   }
 
   #seriesOf(by: Array<LabelValue | undefined>) {
+    const known = this.#byArray.get(by);
+    if (known !== undefined) return known;
     if (by.length !== this.#stage.byKeys.length) by = by.slice(0, this.#stage.byKeys.length);
     const key = JSON.stringify(by, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     let s = this.#series.get(key);
@@ -297,6 +304,7 @@ export class FirstStageAccumulator {
       s = { by, cells: Array.from({ length: this.#count }, newCell), exemplars: [] };
       this.#series.set(key, s);
     }
+    this.#byArray.set(by, s);
     return s;
   }
 

@@ -6,7 +6,7 @@
  * max of a value; or the count per log2 bucket of a value. The caller turns each group into labels
  * and values with the same code that judges the head's spans.
  */
-import { sqlString } from '../../duckdb/db.js';
+import { integerSet, sqlString } from '../../duckdb/db.js';
 import {
   filterSourceCtes,
   scanCondition,
@@ -14,7 +14,7 @@ import {
   type CompiledFilter,
   type SearchSource,
 } from './search-sql.js';
-import { ATTRS_FILE } from './sql.js';
+import { ATTRS_FILE, DATA_FILE } from './sql.js';
 
 /** Span columns a group can be made of; a row of the result names them as here. */
 export type MetricsGroupColumn =
@@ -54,13 +54,13 @@ export interface MetricsSqlOptions {
   /**
    * What each group adds up: `n` (spans) always; with `sums`, of the measured values (integers
    * and finite floats only) `vn` (count), `vsi` (integer sum, text), `vsf` (float sum, text),
-   * `vmin` and `vmax` (text); with `buckets`, the groups are also split by `b`, the exponent of
-   * the value's log2 bucket (`ceil(log2(v))` for integer values ≥ 2, null for the others).
+   * `vmin` and `vmax` (text); with `buckets`, `bs` and `ns`, the exponents of the values' log2
+   * buckets (`ceil(log2(v))` for integer values ≥ 2, null for the others) and their counts.
    */
   aggregate: 'count' | 'sums' | 'buckets';
   /**
-   * Also two spans of each group that have a measured value (the same one when the group holds
-   * one), `ex1` and `ex2` (`src << 32 | row`, text; null when none has), for exemplars. With
+   * Also two spans of each group (with a value when the group's values are summed; the same one
+   * when the group holds one), `ex1` and `ex2` (`src << 32 | row`, text; null when none has), for exemplars. With
    * `slices`, the groups are also split by the exemplar time slice `e` of the span start (of
    * `slices` equal ones over the range), for ranges of fewer intervals than slices.
    */
@@ -112,7 +112,7 @@ export function metricsSql(o: MetricsSqlOptions): string {
   const groups: string[] = [
     `((s.start_unix_nano::BIGINT - (${o.startNs}) + ${o.stepNs - 1n}) // ${o.stepNs} - 1)::INTEGER AS i`,
   ];
-  for (const c of o.columns) groups.push(`s.${c}`);
+  for (const c of o.columns) groups.push(`s.${c} AS ${c}`);
   o.spanAttrs.forEach((key, j) => {
     ctes.push(firstAttrCte(`x${j}`, o.sources, key));
     joins.push(` LEFT JOIN x${j} ON x${j}.key = s.key`);
@@ -138,8 +138,25 @@ export function metricsSql(o: MetricsSqlOptions): string {
     const fraction = `(s.start_unix_nano::BIGINT - (${o.startNs}))::DOUBLE / ${o.endNs - o.startNs}`;
     groups.push(`least(${slices - 1}, floor(${fraction} * ${slices}))::INTEGER AS e`);
   }
+  const where = every ? '' : ` WHERE ${o.filters.map((f) => `(${f.sql})`).join(' OR ')}`;
+  const from = `FROM sp s${joins.join('')}${where}`;
+  const exemplars = o.exemplars !== undefined;
+  if (o.aggregate === 'buckets') {
+    // Grouped by bucket first, then each group's buckets as two lists: five to ten times fewer
+    // rows to hand over (measured: 80 ms against 115 for a quantile over 1.5M spans).
+    const names = groups.map((g) => g.slice(g.lastIndexOf(' AS ') + 4));
+    ctes.push(
+      `g AS (SELECT ${[...groups, `${value.bucket} AS b`, 'count(*) AS n', ...(exemplars ? ['min(s.key) AS ex1', 'max(s.key) AS ex2'] : [])].join(', ')}
+        ${from} GROUP BY ALL)`,
+    );
+    // A span shows in an exemplar when it has a bucket, unless the group's value is its own.
+    const valued = (x: string, agg: string) =>
+      `coalesce(${agg}(${x}) FILTER (WHERE b IS NOT NULL), ${agg}(${x}))::VARCHAR AS ${x}`;
+    return `WITH ${ctes.join(',\n')}
+      SELECT ${[...names, 'list(b) AS bs', 'list(n) AS ns', 'sum(n)::INTEGER AS n', ...(exemplars ? [valued('ex1', 'min'), valued('ex2', 'max')] : [])].join(', ')}
+      FROM g GROUP BY ALL`;
+  }
   const aggregates = ['count(*)::INTEGER AS n'];
-  if (o.aggregate === 'buckets') groups.push(`${value.bucket} AS b`);
   if (o.aggregate === 'sums') {
     const v = `coalesce((${value.int})::DOUBLE, ${value.float})`;
     aggregates.push(
@@ -150,23 +167,39 @@ export function metricsSql(o: MetricsSqlOptions): string {
       `max(${v})::VARCHAR AS vmax`,
     );
   }
-  if (o.exemplars !== undefined) {
-    // A span without a value shows nothing; the resource's value stands in for an unscoped one.
-    let valued =
-      o.aggregate === 'sums'
-        ? `coalesce((${value.int})::DOUBLE, ${value.float}) IS NOT NULL`
-        : o.aggregate === 'buckets'
-          ? `${value.bucket} IS NOT NULL`
-          : 'true';
-    if (m.kind === 'span-attr' && m.presence) valued = `(${valued}) OR NOT ${present}`;
-    aggregates.push(
-      `min(s.key) FILTER (WHERE ${valued})::VARCHAR AS ex1`,
-      `max(s.key) FILTER (WHERE ${valued})::VARCHAR AS ex2`,
-    );
+  if (exemplars) {
+    // A span without a value shows nothing (durations always have one); the resource's value
+    // stands in for an unscoped attribute's.
+    let valued: string | undefined;
+    if (m.kind === 'span-attr' && o.aggregate === 'sums') {
+      valued = `coalesce((${value.int})::DOUBLE, ${value.float}) IS NOT NULL`;
+      if (m.presence) valued = `(${valued}) OR NOT ${present}`;
+    }
+    const filter = valued === undefined ? '' : ` FILTER (WHERE ${valued})`;
+    aggregates.push(`min(s.key)${filter}::VARCHAR AS ex1`, `max(s.key)${filter}::VARCHAR AS ex2`);
   }
-  const where = every ? '' : ` WHERE ${o.filters.map((f) => `(${f.sql})`).join(' OR ')}`;
   return `WITH ${ctes.join(',\n')}
     SELECT ${[...groups, ...aggregates].join(', ')}
-    FROM sp s${joins.join('')}${where}
+    ${from}
     GROUP BY ALL`;
+}
+
+/**
+ * Some spans of the blocks by row (`rows[i]` of `sources[i]`), with what an exemplar shows:
+ * `src`, `row`, trace id `t`, start `st` and duration `d` (text).
+ */
+export function exemplarSpansSql(
+  sources: readonly { dir: string; rows: readonly number[] }[],
+): string {
+  const parts = sources.flatMap((b, i) =>
+    b.rows.length === 0
+      ? []
+      : [
+          `SELECT ${i} AS src, file_row_number AS row, trace_id AS t,
+             start_unix_nano::VARCHAR AS st, duration_nano::VARCHAR AS d
+           FROM read_parquet(${sqlString(`${b.dir}/${DATA_FILE}`)}, file_row_number = true)
+           WHERE file_row_number IN ${integerSet(b.rows)}`,
+        ],
+  );
+  return parts.length === 0 ? 'SELECT NULL AS t WHERE false' : parts.join('\n UNION ALL ');
 }
