@@ -270,6 +270,62 @@ function checkAll(when: string): void {
       metrics: {},
     });
   });
+  it(`query: compare() — top values and totals per group, ties to the first value (${when})`, async () => {
+    // Base: the three cart spans and api's 500; selection: cart's error and api's 500.
+    const [status, body] = await get('/api/metrics/query', {
+      q: '{ resource.service.name = "cart" || span.http.status_code = 500 } | compare({ status = error || span.http.status_code >= 500 }, 1)',
+      start: String(T),
+      end: String(T + 120),
+    });
+    assert.equal(status, 200, body);
+    const got = JSON.parse(body) as {
+      series: Array<{ labels: Array<{ key: string; value: unknown }>; value: number }>;
+    };
+    const lines = got.series.map(
+      (s) =>
+        `${JSON.stringify(s.labels[0]?.value)} ${s.labels[1]?.key}=${JSON.stringify(s.labels[1]?.value)} ${s.value}`,
+    );
+    const type = (t: string) => JSON.stringify({ stringValue: t });
+    const str = (v: string) => JSON.stringify({ stringValue: v });
+    // Every span of a group shares these values but the service, which the top one shows.
+    const common = (group: string, service: string, ofService: number) => [
+      `${type(group)} instrumentation:name=${str('')} 2`,
+      `${type(group)} instrumentation:version=${str('')} 2`,
+      `${type(group)} kind=${str('server')} 2`,
+      `${type(group)} name=${str('GET')} 2`,
+      `${type(group)} resource.service.name=${str(service)} ${ofService}`,
+      `${type(group)} rootName=${str('GET')} 2`,
+      `${type(group)} rootServiceName=${str(service)} ${ofService}`,
+    ];
+    const totals = (group: string, keys: string[], spanCode: boolean) =>
+      keys.map(
+        (k) =>
+          `${type(`${group}_total`)} ${k}=${str('nil')} ${k === 'span.http.status_code' && spanCode ? 1 : 2}`,
+      );
+    const keys = (withCode: boolean) => [
+      'instrumentation:name',
+      'instrumentation:version',
+      'kind',
+      'name',
+      'resource.service.name',
+      'rootName',
+      'rootServiceName',
+      ...(withCode ? ['span.http.status_code'] : []),
+      'status',
+      'statusMessage',
+    ];
+    assert.deepEqual(lines, [
+      ...common('baseline', 'cart', 2),
+      `${type('baseline')} status=${str('unset')} 2`,
+      `${type('baseline')} statusMessage=${str('')} 2`,
+      ...totals('baseline', keys(false), false),
+      ...common('selection', 'api', 1),
+      `${type('selection')} span.http.status_code=${JSON.stringify({ intValue: '500' })} 1`,
+      `${type('selection')} status=${str('error')} 1`,
+      `${type('selection')} statusMessage=${str('')} 2`,
+      ...totals('selection', keys(true), true),
+    ]);
+  });
 }
 
 describe('TraceQL metrics from the head', () => checkAll('head'));
@@ -289,7 +345,14 @@ describe('TraceQL metrics: bad requests', () => {
       { q: '{} | rate(', ...range },
       'parse error at line 1, col 11: syntax error: unexpected $end, expecting )',
     ],
-    [{ q: '{} | compare({status=error})', ...range }, 'compare() is not supported by Vivace yet'],
+    [
+      { q: '{} | compare({status=error}, 0)', ...range },
+      'invalid compare(): the number of top values must be between 1 and 1000, not 0',
+    ],
+    [
+      { q: '({} | compare({status=error})) * 2', ...range },
+      'compare() cannot be combined with topk, bottomk, filters or arithmetic: ({} | compare({ status = error })) * 2',
+    ],
     [
       { q: '{} | rate() + 5', ...range },
       'parse error at line 1, col 13: syntax error: unexpected +, expecting with',

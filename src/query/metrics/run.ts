@@ -6,16 +6,18 @@
  * the SQL path (`fast.ts`) can compute go there.
  */
 
-import { InvalidRequestError } from '../../model/index.js';
 import type {
   Field,
   MetricsAggregate,
   MetricsArithmeticOp,
+  MetricsCompare,
+  MetricsFunction,
   MetricsExpr,
   NumericStatic,
   Pipeline,
 } from '../../traceql/index.js';
-import { goDuration } from '../search/field-eval.js';
+import { goDuration, spanMatches } from '../search/field-eval.js';
+import type { EvalTrace } from '../search/model.js';
 import { compareNumbers } from '../search/pipeline.js';
 import { outputKey } from '../search/plan.js';
 import type {
@@ -32,6 +34,7 @@ import {
   type Measured,
   type Series,
 } from './series.js';
+import { CompareAccumulator, compareAttributes } from './compare.js';
 import type { FastStage } from './fast.js';
 import { labelValueOf, measuredOfJson } from './values.js';
 
@@ -93,7 +96,7 @@ function measuredOf(field: Field | undefined, s: SpanView): Measured {
 /** Computes a first stage: the pipeline's matched spans in the range, into series. */
 export type FirstStageRunner = (
   pipeline: Pipeline,
-  fn: MetricsAggregate,
+  fn: MetricsFunction,
   range: Intervals,
   exemplars: number,
 ) => Promise<Series[]>;
@@ -111,6 +114,7 @@ export function firstStageRunner(
   print: (f: Field) => string,
 ): FirstStageRunner {
   return async (pipeline, fn, range, exemplars) => {
+    if (fn.kind === 'MetricsCompare') return runCompare(src.search, pipeline, fn, range, exemplars);
     const byKeys = fn.by.map((f) => labelKey(print(f)));
     const fast = await src.fast?.(pipeline, { fn, byKeys, range, exemplars });
     return fast ?? runFirstStage(src.search, pipeline, fn, range, byKeys, exemplars);
@@ -178,6 +182,60 @@ export async function runFirstStage(
 }
 
 /**
+ * Runs `compare()` over every matched span in the range, found as by a search and read whole
+ * (every attribute counts).
+ */
+export async function runCompare(
+  search: Searcher,
+  pipeline: Pipeline,
+  fn: MetricsCompare,
+  range: Intervals,
+  exemplars = 0,
+): Promise<Series[]> {
+  const result = await search({
+    pipeline,
+    limit: EVERY_MATCH,
+    spss: 0,
+    startNs: range.startNs,
+    endNs: range.endNs,
+    rich: true,
+  });
+  const acc = new CompareAccumulator(
+    {
+      topN: Number(fn.topN),
+      windowStartNs: fn.startUnixNano,
+      windowEndNs: fn.endUnixNano,
+      exemplars,
+    },
+    range,
+  );
+  for (const t of result.traces) {
+    const trace: EvalTrace = {
+      traceId: t.traceId,
+      rootName: t.rootTraceName,
+      rootService: t.rootServiceName,
+      startNs: t.startNs,
+      durationNs: t.durationNs,
+    };
+    const seen = new Set<string>();
+    for (const set of t.spanSets) {
+      for (const s of set.spans) {
+        const span = s.span;
+        if (span === undefined || seen.has(s.spanId)) continue;
+        seen.add(s.spanId);
+        const startNs = BigInt(s.startNs);
+        const selection = acc.isSelection(startNs, () => spanMatches(fn.filter.expr, span, trace));
+        acc.add(startNs, selection, compareAttributes(span, trace), {
+          traceId: t.traceId,
+          durationNs: BigInt(s.durationNs),
+        });
+      }
+    }
+  }
+  return acc.finish();
+}
+
+/**
  * Evaluates a metrics expression: first stages over the spans, then (innermost first) `topk` /
  * `bottomk` per interval, metric filters, and arithmetic between queries or with a scalar.
  */
@@ -189,9 +247,6 @@ export async function evaluateMetrics(
 ): Promise<Series[]> {
   switch (expr.kind) {
     case 'MetricsPipeline':
-      if (expr.fn.kind === 'MetricsCompare') {
-        throw new InvalidRequestError('compare() is not supported by Vivace yet');
-      }
       return run(expr.pipeline, expr.fn, range, exemplars);
     case 'MetricsFilter': {
       const input = await evaluateMetrics(expr.input, run, range, exemplars);

@@ -39,6 +39,8 @@ export interface SearchRequest {
   /** Traces must overlap [startNs, endNs] (unix nanoseconds) when given. */
   startNs?: bigint;
   endNs?: bigint;
+  /** Read the returned spans whole and give each as TraceQL sees it (`SearchSpanResult.span`). */
+  rich?: boolean;
 }
 
 export interface KeyValueJson {
@@ -52,6 +54,8 @@ export interface SearchSpanResult {
   startNs: string;
   durationNs: string;
   attributes: KeyValueJson[];
+  /** The span whole, with its resource and scope (`SearchRequest.rich` only). */
+  span?: EvalSpan;
 }
 
 export interface SearchSpansetResult {
@@ -197,8 +201,8 @@ export async function searchTraces(
     }
     matches.sort(newestFirst);
     const page = matches.slice(0, req.limit);
-    await loadOutputSpans(src.db, plan, page, req.spss);
-    return { traces: page.map((m) => toResult(plan, m, req.spss)), metrics };
+    await loadOutputSpans(src.db, plan, page, req.spss, req.rich === true);
+    return { traces: page.map((m) => toResult(plan, m, req.spss, req.rich === true)), metrics };
   } finally {
     for (const b of acquired) b.release();
   }
@@ -852,10 +856,11 @@ async function loadOutputSpans(
   plan: SearchPlan,
   page: Match[],
   spss: number,
+  rich: boolean,
 ): Promise<void> {
   // Resource and scope fields come with the resource and scope; span, event and link ones do not.
   const keys: string[] = [];
-  let whole = false;
+  let whole = rich;
   for (const { field: f } of plan.outputFields) {
     if (f.kind === 'Intrinsic')
       whole ||= f.intrinsic.startsWith('event') || f.intrinsic.startsWith('link');
@@ -880,7 +885,7 @@ async function loadOutputSpans(
   }
 }
 
-function toResult(plan: SearchPlan, m: Match, spss: number): SearchTraceResult {
+function toResult(plan: SearchPlan, m: Match, spss: number, rich: boolean): SearchTraceResult {
   return {
     traceId: m.acc.traceId,
     rootServiceName: m.acc.root?.service,
@@ -903,6 +908,7 @@ function toResult(plan: SearchPlan, m: Match, spss: number): SearchTraceResult {
           attributes: plan.outputFields.flatMap((f) =>
             keyValue(f.key, fieldValue(f.field, span, m.trace)),
           ),
+          ...(rich ? { span } : {}),
         };
       }),
     })),
