@@ -19,8 +19,11 @@ export {
   type TraceSpansSqlOptions,
 } from './schema/v1/search-sql.js';
 export {
+  compareSql,
   exemplarSpansSql,
   metricsSql,
+  traceRootsSql,
+  type CompareSqlOptions,
   type MetricsGroupColumn,
   type MetricsMeasure,
   type MetricsSqlOptions,

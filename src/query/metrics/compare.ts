@@ -155,6 +155,18 @@ export class CompareAccumulator {
   ): void {
     const i = intervalOf(this.#range, startNs);
     if (i < 0) return;
+    this.addCounts(i, selection, attrs, 1);
+    if (exemplar !== undefined) this.#offerExemplar(i, startNs, selection, attrs, exemplar);
+  }
+
+  /** Counts `n` spans of interval `interval` that have these attributes. */
+  addCounts(
+    interval: number,
+    selection: boolean,
+    attrs: readonly CompareAttribute[],
+    n: number,
+  ): void {
+    if (interval < 0 || interval >= this.#count) return;
     const group = selection ? 1 : 0;
     const values = this.#values[group] as Map<string, Map<string, Counted>>;
     const totals = this.#totals[group] as Map<string, number[]>;
@@ -163,14 +175,26 @@ export class CompareAccumulator {
       if (byValue === undefined) values.set(key, (byValue = new Map<string, Counted>()));
       const vk = valueKey(value);
       let c = byValue.get(vk);
-      if (c === undefined)
-        byValue.set(vk, (c = { value, counts: new Array<number>(this.#count).fill(0) }));
-      c.counts[i] = (c.counts[i] as number) + 1;
+      if (c === undefined) {
+        c = { value, counts: new Array<number>(this.#count).fill(0) };
+        byValue.set(vk, c);
+      }
+      c.counts[interval] = (c.counts[interval] as number) + n;
       let total = totals.get(key);
       if (total === undefined) totals.set(key, (total = new Array<number>(this.#count).fill(0)));
-      total[i] = (total[i] as number) + 1;
+      total[interval] = (total[interval] as number) + n;
     }
-    if (exemplar !== undefined) this.#offerExemplar(i, startNs, selection, attrs, exemplar);
+  }
+
+  /** Offers a span counted through `addCounts` as its trace's exemplar. */
+  offerExemplar(
+    startNs: bigint,
+    selection: boolean,
+    attrs: readonly CompareAttribute[],
+    exemplar: { traceId: string; durationNs: bigint },
+  ): void {
+    const i = intervalOf(this.#range, startNs);
+    if (i >= 0) this.#offerExemplar(i, startNs, selection, attrs, exemplar);
   }
 
   #offerExemplar(

@@ -14,11 +14,11 @@ import {
   parseTraceQL,
   printField,
   validateTraceQL,
-  type MetricsAggregate,
+  type MetricsFunction,
   type Pipeline,
 } from '../../traceql/index.js';
 import { runFastStage } from './fast.js';
-import { labelKey, runFirstStage } from './run.js';
+import { labelKey, runCompare, runFirstStage } from './run.js';
 import type { Intervals, Series } from './series.js';
 
 const TENANT = 'single-tenant';
@@ -59,6 +59,9 @@ const FAST = [
   '{ .amount > 12 } | sum_over_time(.amount)',
   '{ span.http.status_code >= 500 && resource.service.name = "checkout" } | rate()',
   '{ name =~ "GET.*" } | select(span.http.method) | count_over_time()',
+  '{} | compare({ status = error })',
+  '{ resource.service.name = "payment" || kind = client } | compare({ span.user.id != nil }, 2)',
+  `{} | compare({ name = "Charge" }, 10, ${T0 + 1_500_000_000n}, ${T0 + 3_500_000_000n})`,
 ];
 
 /** Queries the general path must take (structure, trace-level or event fields, arrays). */
@@ -79,16 +82,15 @@ const GENERAL = [
  */
 const ARRAYS = ['{} | rate() by (span.tags)', '{} | max_over_time(span.sizes)'];
 
-function stageOf(q: string): { pipeline: Pipeline; fn: MetricsAggregate; byKeys: string[] } {
+function stageOf(q: string): { pipeline: Pipeline; fn: MetricsFunction; byKeys: string[] } {
   const root = parseTraceQL(q);
   validateTraceQL(root);
   const expr = root.query;
-  assert.equal(expr.kind, 'MetricsPipeline', q);
-  if (expr.kind !== 'MetricsPipeline' || expr.fn.kind !== 'MetricsAggregate') throw new Error(q);
+  if (expr.kind !== 'MetricsPipeline') throw new Error(q);
   return {
     pipeline: expr.pipeline,
     fn: expr.fn,
-    byKeys: expr.fn.by.map((f) => labelKey(printField(f))),
+    byKeys: expr.fn.kind === 'MetricsCompare' ? [] : expr.fn.by.map((f) => labelKey(printField(f))),
   };
 }
 
@@ -110,6 +112,7 @@ const EXEMPLARS = 10;
 function checkExemplars(fast: readonly Series[], general: readonly Series[], q: string): void {
   const all = (x: readonly Series[]) => x.flatMap((s) => s.exemplars ?? []);
   if (all(general).length > 0) assert.ok(all(fast).length > 0, `${q}: exemplars`);
+  if (q.includes('compare(')) return checkCompareExemplars(fast, q);
   assert.ok(all(fast).length <= EXEMPLARS, q);
   const traces = all(fast).map((e) => e.labels[0]);
   assert.ok(
@@ -133,6 +136,22 @@ function checkExemplars(fast: readonly Series[], general: readonly Series[], q: 
   }
 }
 
+/**
+ * `compare()` shows each exemplar on every total series of its group whose attribute the span
+ * has: only totals have exemplars, each span of them once, and the copies count towards the cap.
+ */
+function checkCompareExemplars(fast: readonly Series[], q: string): void {
+  let copies = 0;
+  for (const s of fast) {
+    const ex = s.exemplars ?? [];
+    copies += ex.length;
+    if (ex.length > 0) assert.match(String(s.labels[0]?.value.value), /_total$/, q);
+    const traces = ex.map((e) => e.labels[0]?.value.value);
+    assert.equal(new Set(traces).size, traces.length, `${q}: one per trace`);
+  }
+  assert.ok(copies <= EXEMPLARS, q);
+}
+
 interface Both {
   fast: Series[] | undefined;
   general: Series[];
@@ -148,7 +167,10 @@ async function runBoth(storage: Storage, q: string, range: Intervals): Promise<B
       range,
       exemplars: EXEMPLARS,
     }),
-    general: await runFirstStage(search, pipeline, fn, range, byKeys, EXEMPLARS),
+    general:
+      fn.kind === 'MetricsCompare'
+        ? await runCompare(search, pipeline, fn, range, EXEMPLARS)
+        : await runFirstStage(search, pipeline, fn, range, byKeys, EXEMPLARS),
   };
 }
 

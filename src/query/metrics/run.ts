@@ -114,10 +114,12 @@ export function firstStageRunner(
   print: (f: Field) => string,
 ): FirstStageRunner {
   return async (pipeline, fn, range, exemplars) => {
-    if (fn.kind === 'MetricsCompare') return runCompare(src.search, pipeline, fn, range, exemplars);
-    const byKeys = fn.by.map((f) => labelKey(print(f)));
+    const byKeys = fn.kind === 'MetricsCompare' ? [] : fn.by.map((f) => labelKey(print(f)));
     const fast = await src.fast?.(pipeline, { fn, byKeys, range, exemplars });
-    return fast ?? runFirstStage(src.search, pipeline, fn, range, byKeys, exemplars);
+    if (fast !== undefined) return fast;
+    return fn.kind === 'MetricsCompare'
+      ? runCompare(src.search, pipeline, fn, range, exemplars)
+      : runFirstStage(src.search, pipeline, fn, range, byKeys, exemplars);
   };
 }
 

@@ -6,7 +6,7 @@
  * max of a value; or the count per log2 bucket of a value. The caller turns each group into labels
  * and values with the same code that judges the head's spans.
  */
-import { integerSet, sqlString } from '../../duckdb/db.js';
+import { integerSet, plainStringSet, sqlString } from '../../duckdb/db.js';
 import {
   filterSourceCtes,
   scanCondition,
@@ -14,7 +14,7 @@ import {
   type CompiledFilter,
   type SearchSource,
 } from './search-sql.js';
-import { ATTRS_FILE, DATA_FILE } from './sql.js';
+import { ATTRS_FILE, DATA_FILE, TRACES_FILE } from './sql.js';
 
 /** Span columns a group can be made of; a row of the result names them as here. */
 export type MetricsGroupColumn =
@@ -202,4 +202,104 @@ export function exemplarSpansSql(
         ],
   );
   return parts.length === 0 ? 'SELECT NULL AS t WHERE false' : parts.join('\n UNION ALL ');
+}
+
+export interface CompareSqlOptions {
+  sources: readonly SearchSource[];
+  /** The query's filters: a span counts when one of them holds (every span when one is `true`). */
+  filters: readonly CompiledFilter[];
+  /** `compare()`'s filter, compiled exactly: a span is a selection span when it holds. */
+  selection: CompiledFilter;
+  /** The selection window `(start, end]` of span starts; none when undefined. */
+  window?: { startNs: bigint; endNs: bigint };
+  startNs: bigint;
+  endNs: bigint;
+  stepNs: bigint;
+  /** Roots known elsewhere (the head) of traces that may have spans in these blocks. */
+  roots?: readonly { traceId: string; name: string; service: string; startNs: bigint }[];
+}
+
+/**
+ * The two statements of `compare()` over blocks. `columns`: spans counted (`n`) per interval `i`,
+ * group `sel` (1 selection, 0 baseline) and the columns that give every attribute but the span
+ * attributes (`resource_id`, `scope_id`, `name`, `status_code`, `kind`, `status_message`, and the
+ * trace's root `root_name` and `root_service`, null when no block read holds it), with two of
+ * their spans (`ex1`, `ex2`) for exemplars. `attrs`: span attribute rows counted per interval,
+ * group, key and value (`k`, `vt`, `vs`, `vi` and `vd` as text, `vb`).
+ */
+export function compareSql(o: CompareSqlOptions): { columns: string; attrs: string } {
+  const every = o.filters.length === 0 || o.filters.some((f) => f.sql === 'true');
+  const time = `start_unix_nano > ${o.startNs} AND start_unix_nano <= ${o.endNs}`;
+  const filterScan = every ? undefined : scanCondition(o.filters, () => true);
+  const read = [...o.filters, o.selection];
+  const ctes = filterSourceCtes(
+    o.sources,
+    (table) => uses(read, table),
+    filterScan === undefined ? time : `(${time}) AND (${filterScan})`,
+  );
+  const where = every ? '' : ` WHERE ${o.filters.map((f) => `(${f.sql})`).join(' OR ')}`;
+  const inWindow =
+    o.window === undefined
+      ? 'true'
+      : `s.start_unix_nano > ${o.window.startNs} AND s.start_unix_nano <= ${o.window.endNs}`;
+  const interval = `((s.start_unix_nano::BIGINT - (${o.startNs}) + ${o.stepNs - 1n}) // ${o.stepNs} - 1)::INTEGER`;
+  ctes.push(
+    `m AS (SELECT s.key, s.trace_id, ${interval} AS i,
+       CASE WHEN (${inWindow}) AND coalesce(${o.selection.sql}, false) THEN 1 ELSE 0 END AS sel,
+       s.resource_id, s.scope_id, s.name, s.status_code, s.kind, s.status_message
+     FROM sp s${where})`,
+  );
+  const traces = o.sources
+    .map(
+      (b) =>
+        `SELECT trace_id, root_name, root_service, root_start FROM read_parquet(${sqlString(`${b.dir}/${TRACES_FILE}`)}) WHERE root_start IS NOT NULL`,
+    )
+    .join('\n UNION ALL ');
+  const known = (o.roots ?? []).map(
+    (r) =>
+      `(${sqlString(r.traceId)}, ${sqlString(r.name)}, ${sqlString(r.service)}, ${r.startNs}::UBIGINT)`,
+  );
+  const allTraces =
+    known.length === 0
+      ? traces
+      : `${traces}\n UNION ALL SELECT * FROM (VALUES ${known.join(', ')}) v(trace_id, root_name, root_service, root_start)`;
+  const columns = `WITH ${[
+    ...ctes,
+    `roots AS (SELECT trace_id, arg_min(root_name, root_start) AS root_name,
+       arg_min(root_service, root_start) AS root_service FROM (${allTraces}) GROUP BY trace_id)`,
+  ].join(',\n')}
+    SELECT m.i, m.sel, m.resource_id, m.scope_id, m.name, m.status_code, m.kind, m.status_message,
+      r.root_name, r.root_service, count(*)::INTEGER AS n,
+      min(m.key)::VARCHAR AS ex1, max(m.key)::VARCHAR AS ex2
+    FROM m LEFT JOIN roots r USING (trace_id)
+    GROUP BY ALL`;
+  const attrRows = o.sources
+    .map(
+      (b, i) =>
+        `SELECT ((${i}::UBIGINT << 32) | span_row::UBIGINT) AS key, k, t, s, i, d, b
+         FROM read_parquet(${sqlString(`${b.dir}/${ATTRS_FILE}`)})`,
+    )
+    .join('\n UNION ALL ');
+  const attrs = `WITH ${[...ctes, `a AS (${attrRows})`].join(',\n')}
+    SELECT m.i, m.sel, a.k, a.t AS vt, a.s AS vs, a.i::VARCHAR AS vi, a.d::VARCHAR AS vd,
+      a.b AS vb, count(*)::INTEGER AS n
+    FROM m JOIN a USING (key)
+    GROUP BY ALL`;
+  return { columns, attrs };
+}
+
+/** The roots (`t`, `root_name`, `root_service`, `root_start` as text) some blocks hold of some traces. */
+export function traceRootsSql(
+  sources: readonly SearchSource[],
+  traceIds: readonly string[],
+): string {
+  const ids = traceIds.filter((id) => /^[0-9a-f]{32}$/.test(id));
+  return sources
+    .map(
+      (b) =>
+        `SELECT trace_id AS t, root_name, root_service, root_start::VARCHAR AS root_start
+         FROM read_parquet(${sqlString(`${b.dir}/${TRACES_FILE}`)})
+         WHERE root_start IS NOT NULL AND trace_id IN ${plainStringSet(ids.length > 0 ? ids : ['0'])}`,
+    )
+    .join('\n UNION ALL ');
 }
