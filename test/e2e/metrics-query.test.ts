@@ -209,6 +209,112 @@ const RANGE_CASES: ReadonlyArray<[string, string, unknown]> = [
       metrics: {},
     },
   ],
+  [
+    'histogram of durations: a series per power-of-two bucket, in seconds',
+    '{} | histogram_over_time(duration)',
+    {
+      series: [0.004194304, 0.016777216, 0.033554432].map((bucket, k) => ({
+        labels: [{ key: '__bucket', value: { doubleValue: bucket } }],
+        samples: [
+          { timestampMs: ms(0) },
+          k === 2 ? { timestampMs: ms(60) } : { timestampMs: ms(60), value: k === 0 ? 1 : 2 },
+          k === 1 ? { timestampMs: ms(120) } : { timestampMs: ms(120), value: 1 },
+        ],
+      })),
+      metrics: {},
+    },
+  ],
+  [
+    'median by service: interpolated inside the bucket on a log2 scale; p labels the quantile',
+    '{} | quantile_over_time(duration, .5) by (resource.service.name)',
+    {
+      series: [
+        ['api', 0.004194304, 0.004194304],
+        ['cart', 0.016777216 / Math.SQRT2, 0.033554432],
+      ].map(([service, first, second]) => ({
+        labels: [
+          { key: 'resource.service.name', value: { stringValue: service } },
+          { key: 'p', value: { doubleValue: 0.5 } },
+        ],
+        samples: [
+          { timestampMs: ms(0) },
+          { timestampMs: ms(60), value: first },
+          { timestampMs: ms(120), value: second },
+        ],
+      })),
+      metrics: {},
+    },
+  ],
+  [
+    'average duration by service, in seconds',
+    '{} | avg_over_time(duration) by (resource.service.name)',
+    {
+      series: [
+        ['api', 0.003, 0.003],
+        ['cart', 0.01, 0.02],
+      ].map(([service, first, second]) => ({
+        labels: [{ key: 'resource.service.name', value: { stringValue: service } }],
+        samples: [
+          { timestampMs: ms(60), value: first },
+          { timestampMs: ms(120), value: second },
+        ],
+      })),
+      metrics: {},
+    },
+  ],
+  [
+    'minimum duration by status (a string label)',
+    '{} | min_over_time(duration) by (status)',
+    {
+      series: [
+        {
+          labels: [{ key: 'status', value: { stringValue: 'error' } }],
+          samples: [{ timestampMs: ms(60), value: 0.01 }],
+        },
+        {
+          labels: [{ key: 'status', value: { stringValue: 'unset' } }],
+          samples: [
+            { timestampMs: ms(60), value: 0.003 },
+            { timestampMs: ms(120), value: 0.003 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'sum of an int attribute, only where a span has it',
+    '{} | sum_over_time(span.http.status_code)',
+    {
+      series: [
+        {
+          labels: [{ key: '__name__', value: { stringValue: 'sum_over_time' } }],
+          samples: [
+            { timestampMs: ms(60), value: 200 },
+            { timestampMs: ms(120), value: 500 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
+  [
+    'bottomk per interval (ties to the label that sorts first)',
+    '{} | count_over_time() by (resource.service.name) | bottomk(1)',
+    {
+      series: [
+        {
+          labels: [{ key: 'resource.service.name', value: { stringValue: 'api' } }],
+          samples: [
+            { timestampMs: ms(0) },
+            { timestampMs: ms(60), value: 1 },
+            { timestampMs: ms(120), value: 1 },
+          ],
+        },
+      ],
+      metrics: {},
+    },
+  ],
 ];
 
 function checkAll(when: string): void {
