@@ -6,7 +6,7 @@
  * its top N values (by count over the range) and one total series (value nil) of every value.
  * Pure: the caller gives each span's attributes as `compareAttributes` lists them.
  */
-import type { Attribute } from '../../traceql/index.js';
+import type { Attribute, MetricsCompare } from '../../traceql/index.js';
 import { printField } from '../../traceql/index.js';
 import { decodeAttr } from '../search/values.js';
 import { toAnyValue } from '../search/field-eval.js';
@@ -131,6 +131,19 @@ export class CompareAccumulator {
   readonly #exemplarTraces = new Set<string>();
   readonly #slices: number[];
   readonly #chosen: Chosen[] = [];
+
+  /** The accumulator of a `compare()` over a range. */
+  static of(fn: MetricsCompare, range: Intervals, exemplars: number): CompareAccumulator {
+    return new CompareAccumulator(
+      {
+        topN: Number(fn.topN),
+        windowStartNs: fn.startUnixNano,
+        windowEndNs: fn.endUnixNano,
+        exemplars,
+      },
+      range,
+    );
+  }
 
   constructor(stage: CompareStage, range: Intervals) {
     this.#stage = stage;

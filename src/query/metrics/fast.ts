@@ -30,7 +30,13 @@ import type {
   SpansetFilter,
   SpansetOperand,
 } from '../../traceql/index.js';
-import type { StoredAttr, StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
+import type {
+  Segment,
+  StoredAttr,
+  StoredResource,
+  StoredScope,
+  StoredSpan,
+} from '../../wal/index.js';
 import { fieldValue, goDuration, spanMatches } from '../search/field-eval.js';
 import { evalSpan, serviceOf, type EvalSpan, type EvalTrace } from '../search/model.js';
 import { decodeAttr } from '../search/values.js';
@@ -119,19 +125,31 @@ function groupBy(
   }
 }
 
-/** The SQL path's plan for a first stage, or undefined when the general path must run it. */
-export function planFastStage(
+/**
+ * The spans a pipeline matches, when its filters alone say which (one filter, or filters joined
+ * by `||`, then `select` only, each compiled exactly): the filters and their SQL.
+ */
+function planSpans(
   pipeline: Pipeline,
-  fn: MetricsAggregate,
   arrayKeys: ReadonlySet<string>,
-): FastPlan | undefined {
+): { filters: SpansetFilter[]; compiled: CompiledFilter[] } | undefined {
   const [first, ...rest] = pipeline.elements;
   if (first === undefined) return undefined;
   if (first.kind !== 'SpansetFilter' && first.kind !== 'SpansetOperation') return undefined;
   const filters = unionOf(first);
   if (filters === undefined || rest.some((e) => e.kind !== 'Select')) return undefined;
   const search = planSearch({ kind: 'Pipeline', elements: [first] }, { spanArrayKeys: arrayKeys });
-  if (!search.compiled.every((c) => c.exact)) return undefined;
+  return search.compiled.every((c) => c.exact) ? { filters, compiled: search.compiled } : undefined;
+}
+
+/** The SQL path's plan for a first stage, or undefined when the general path must run it. */
+export function planFastStage(
+  pipeline: Pipeline,
+  fn: MetricsAggregate,
+  arrayKeys: ReadonlySet<string>,
+): FastPlan | undefined {
+  const spans = planSpans(pipeline, arrayKeys);
+  if (spans === undefined) return undefined;
   const columns = new Set<MetricsGroupColumn>();
   const spanAttrs: string[] = [];
   if (!fn.by.every((f) => groupBy(f, columns, spanAttrs, arrayKeys))) return undefined;
@@ -153,8 +171,7 @@ export function planFastStage(
     }
   }
   return {
-    filters,
-    compiled: search.compiled,
+    ...spans,
     columns: [...columns],
     spanAttrs,
     measure,
@@ -329,12 +346,7 @@ async function runFastAggregate(
   stage: AggregateStage,
 ): Promise<Series[] | undefined> {
   const { range, fn } = stage;
-  const segments = await src.wal.liveSegments(tenant);
-  const acquired = blocksOf(src, tenant, range).filter((b) => b.acquire());
-  try {
-    const arrayKeys = new Set<string>();
-    for (const keys of await Promise.all(acquired.map((b) => b.spanArrayKeys(src.db))))
-      for (const k of keys) arrayKeys.add(k);
+  return withData(src, tenant, range, async ({ segments, acquired, arrayKeys }) => {
     const plan = planFastStage(pipeline, fn, arrayKeys);
     if (plan === undefined) return undefined;
     const acc = new FirstStageAccumulator(
@@ -358,9 +370,7 @@ async function runFastAggregate(
     }
     candidates.offerTo(acc);
     return acc.finish();
-  } finally {
-    for (const b of acquired) b.release();
-  }
+  });
 }
 
 /** Judges a head span and adds it. */
@@ -579,15 +589,9 @@ function planFastCompare(
   fn: MetricsCompare,
   arrayKeys: ReadonlySet<string>,
 ): { filters: SpansetFilter[]; compiled: CompiledFilter[]; selection: CompiledFilter } | undefined {
-  const [first, ...rest] = pipeline.elements;
-  if (first === undefined) return undefined;
-  if (first.kind !== 'SpansetFilter' && first.kind !== 'SpansetOperation') return undefined;
-  const filters = unionOf(first);
-  if (filters === undefined || rest.some((e) => e.kind !== 'Select')) return undefined;
-  const search = planSearch({ kind: 'Pipeline', elements: [first] }, { spanArrayKeys: arrayKeys });
+  const spans = planSpans(pipeline, arrayKeys);
   const selection = compileFilter(fn.filter.expr, { spanArrayKeys: arrayKeys });
-  if (!search.compiled.every((c) => c.exact) || !selection.exact) return undefined;
-  return { filters, compiled: search.compiled, selection };
+  return spans === undefined || !selection.exact ? undefined : { ...spans, selection };
 }
 
 /**
@@ -603,23 +607,10 @@ export async function runFastCompare(
   range: Intervals,
   exemplars: number,
 ): Promise<Series[] | undefined> {
-  const segments = await src.wal.liveSegments(tenant);
-  const acquired = blocksOf(src, tenant, range).filter((b) => b.acquire());
-  try {
-    const arrayKeys = new Set<string>();
-    for (const keys of await Promise.all(acquired.map((b) => b.spanArrayKeys(src.db))))
-      for (const k of keys) arrayKeys.add(k);
+  return withData(src, tenant, range, async ({ segments, acquired, arrayKeys }) => {
     const plan = planFastCompare(pipeline, fn, arrayKeys);
     if (plan === undefined) return undefined;
-    const acc = new CompareAccumulator(
-      {
-        topN: Number(fn.topN),
-        windowStartNs: fn.startUnixNano,
-        windowEndNs: fn.endUnixNano,
-        exemplars,
-      },
-      range,
-    );
+    const acc = CompareAccumulator.of(fn, range, exemplars);
     const inBlocks = new Set(acquired.flatMap((b) => b.meta.sources));
     const head = [];
     for (const seg of segments) {
@@ -644,20 +635,45 @@ export async function runFastCompare(
     for (const h of head)
       compareHead(h.lines, h.resources, h.scopes, roots, plan.filters, fn, range, acc);
     return acc.finish();
-  } finally {
-    for (const b of acquired) b.release();
-  }
+  });
 }
 
-/** The blocks that may hold spans starting in the range. */
-function blocksOf(src: SearchSources, tenant: string, range: Intervals): Block[] {
-  return src.store
+/** What a query over a range reads: the head's segments, the blocks held, their array keys. */
+interface QueryData {
+  segments: readonly Segment[];
+  acquired: Block[];
+  /** Span attribute keys that hold an array in some block. */
+  arrayKeys: Set<string>;
+}
+
+/**
+ * Runs `fn` on a snapshot of the head's segments (taken first: a segment built into a block
+ * meanwhile is then in a block of the snapshot that follows) and the blocks that may hold spans
+ * starting in the range, held until it ends.
+ */
+async function withData<T>(
+  src: SearchSources,
+  tenant: string,
+  range: Intervals,
+  fn: (data: QueryData) => Promise<T>,
+): Promise<T> {
+  const segments = await src.wal.liveSegments(tenant);
+  const acquired = src.store
     .blocks(tenant)
     .filter(
       (b) =>
         BigInt(b.meta.startUnixMs) * 1_000_000n <= range.endNs &&
         BigInt(b.meta.endUnixMs + 1) * 1_000_000n > range.startNs,
-    );
+    )
+    .filter((b) => b.acquire());
+  try {
+    const arrayKeys = new Set<string>();
+    for (const keys of await Promise.all(acquired.map((b) => b.spanArrayKeys(src.db))))
+      for (const k of keys) arrayKeys.add(k);
+    return await fn({ segments, acquired, arrayKeys });
+  } finally {
+    for (const b of acquired) b.release();
+  }
 }
 
 type Roots = Map<string, { st: bigint; name: string; service: string }>;

@@ -202,15 +202,7 @@ export async function runCompare(
     endNs: range.endNs,
     rich: true,
   });
-  const acc = new CompareAccumulator(
-    {
-      topN: Number(fn.topN),
-      windowStartNs: fn.startUnixNano,
-      windowEndNs: fn.endUnixNano,
-      exemplars,
-    },
-    range,
-  );
+  const acc = CompareAccumulator.of(fn, range, exemplars);
   for (const t of result.traces) {
     const trace: EvalTrace = {
       traceId: t.traceId,
