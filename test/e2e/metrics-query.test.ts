@@ -343,6 +343,15 @@ function checkAll(when: string): void {
       { labels: [trace(3), label], value: 1, timestampMs: ms(70) },
     ]);
   });
+  it(`query_range: with(exemplars=false) gives none (${when})`, async () => {
+    const [status, body] = await get('/api/metrics/query_range', {
+      q: '{ resource.service.name = "cart" } | count_over_time() with(exemplars=false)',
+      ...range,
+    });
+    assert.equal(status, 200, body);
+    const [series] = (JSON.parse(body) as { series: Array<{ exemplars?: unknown }> }).series;
+    assert.equal(series?.exemplars, undefined);
+  });
   it(`query_range: exemplars=1 keeps one (the newest trace's); a duration shows it (${when})`, async () => {
     const [, body] = await get('/api/metrics/query_range', {
       q: '{ resource.service.name = "api" } | max_over_time(duration)',

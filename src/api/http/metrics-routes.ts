@@ -74,7 +74,11 @@ export async function metricsRoute(
   validateTraceQL(root);
   if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
   const run = firstStageRunner(sources, printField);
-  const series = await evaluateMetrics(root.query, run, req.range, req.exemplars);
+  // `with(exemplars=false)` turns them off, as in Tempo.
+  const off = root.hints.some(
+    (h) => h.name === 'exemplars' && h.value.type === 'bool' && !h.value.value,
+  );
+  const series = await evaluateMetrics(root.query, run, req.range, off ? 0 : req.exemplars);
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end(instant ? queryInstantJson(series) : queryRangeJson(series));
 }
