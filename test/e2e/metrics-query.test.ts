@@ -343,6 +343,19 @@ function checkAll(when: string): void {
       { labels: [trace(3), label], value: 1, timestampMs: ms(70) },
     ]);
   });
+  it(`query_range: with(sample=…) is exact here, as without it (${when})`, async () => {
+    const plain = await get('/api/metrics/query_range', {
+      q: '{ status = error } | rate() with(exemplars=false)',
+      ...range,
+    });
+    for (const hint of ['sample=true', 'sample=0.1', 'span_sample=0.5']) {
+      const sampled = await get('/api/metrics/query_range', {
+        q: `{ status = error } | rate() with(${hint}, exemplars=false)`,
+        ...range,
+      });
+      assert.deepEqual(sampled, plain, hint);
+    }
+  });
   it(`query_range: with(exemplars=false) gives none (${when})`, async () => {
     const [status, body] = await get('/api/metrics/query_range', {
       q: '{ resource.service.name = "cart" } | count_over_time() with(exemplars=false)',
