@@ -180,7 +180,12 @@ export async function startVivace(
       http.push({ name: 'zipkin', server: s });
     }
     if (config.ui.enabled) {
-      const ui = createUiServer({ apiPort: ports.api, storage });
+      const listenHost = config.server.httpListenAddress;
+      const apiHost =
+        listenHost === '0.0.0.0' || listenHost === '::' || listenHost === ''
+          ? '127.0.0.1'
+          : listenHost;
+      const ui = createUiServer({ apiHost, apiPort: ports.api, storage });
       ports.ui = await listen(ui, config.server.httpListenAddress, config.ui.httpListenPort);
       http.push({ name: 'ui', server: ui });
     }

@@ -1,0 +1,92 @@
+/**
+ * Vivace's own API as the UI uses it (same origin: the UI port forwards `/api/` to the API).
+ * A 4xx answer becomes an `ApiError` carrying the server's message.
+ */
+import { text, traceFromJson, type UiTrace } from './trace/model';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson(path: string, params: Record<string, string> = {}): Promise<unknown> {
+  const query = new URLSearchParams(params).toString();
+  const res = await fetch(query ? `${path}?${query}` : path, {
+    headers: { Accept: 'application/json' },
+  });
+  if (!res.ok) throw new ApiError(res.status, (await res.text()).trim() || res.statusText);
+  return res.json();
+}
+
+export interface MatchedSpan {
+  spanId: string;
+  name: string;
+  startMs: number;
+  durationMs: number;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  rootServiceName: string;
+  rootTraceName: string;
+  startMs: number;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  matched: MatchedSpan[];
+  matchedCount: number;
+}
+
+type Json = Record<string, unknown>;
+
+/** `GET /api/search`: the newest `limit` traces matching `q` in `[startS, endS]`. */
+export async function searchTraces(
+  q: string,
+  startS: number,
+  endS: number,
+  limit: number,
+): Promise<TraceSummary[]> {
+  const body = (await getJson('/api/search', {
+    q,
+    start: String(Math.floor(startS)),
+    end: String(Math.ceil(endS)),
+    limit: String(limit),
+    spss: '3',
+  })) as Json;
+  return ((body.traces ?? []) as Json[]).map((t) => {
+    const stats = Object.values((t.serviceStats ?? {}) as Record<string, Json>);
+    const sets = (t.spanSets ?? (t.spanSet ? [t.spanSet] : [])) as Json[];
+    return {
+      traceId: text(t.traceID),
+      rootServiceName: text(t.rootServiceName, '<root span not yet received>'),
+      rootTraceName: text(t.rootTraceName),
+      startMs: Number(BigInt(text(t.startTimeUnixNano, '0')) / 1_000_000n),
+      durationMs: Number(t.durationMs ?? 0),
+      spanCount: stats.reduce((n, s) => n + Number(s.spanCount ?? 0), 0),
+      errorCount: stats.reduce((n, s) => n + Number(s.errorCount ?? 0), 0),
+      matched: sets.flatMap((set) =>
+        ((set.spans ?? []) as Json[]).map((s) => ({
+          spanId: text(s.spanID),
+          name: text(s.name),
+          startMs: Number(BigInt(text(s.startTimeUnixNano, '0')) / 1_000_000n),
+          durationMs: Number(s.durationNanos ?? 0) / 1e6,
+        })),
+      ),
+      matchedCount: sets.reduce((n, set) => n + Number(set.matched ?? 0), 0),
+    };
+  });
+}
+
+/** `GET /api/v2/traces/<id>`: the whole trace; undefined when there is none. */
+export async function fetchTrace(traceId: string): Promise<UiTrace | undefined> {
+  try {
+    return traceFromJson(await getJson(`/api/v2/traces/${encodeURIComponent(traceId)}`));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+/** The shell: header (navigation, open a trace by id, theme) and the page the path names. */
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { navigate, onLinkClick, TRACE_ID, useLocation } from './router';
+import { ExplorePage } from './pages/explore';
+
+// The trace view is the heaviest page: loaded when first opened.
+const TracePage = lazy(() => import('./pages/trace').then((m) => ({ default: m.TracePage })));
+
+type Theme = 'light' | 'dark';
+
+function useTheme(): [Theme, () => void] {
+  const [theme, setTheme] = useState<Theme>(() => {
+    const saved = localStorage.getItem('vivace.theme');
+    if (saved === 'light' || saved === 'dark') return saved;
+    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  });
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('vivace.theme', theme);
+  }, [theme]);
+  return [theme, () => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))];
+}
+
+/** Opens a trace whose id is pasted anywhere outside a text field. */
+function usePastedTraceId(): void {
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, [contenteditable]')) return;
+      const text = e.clipboardData?.getData('text').trim() ?? '';
+      if (TRACE_ID.test(text)) navigate(`/trace/${text.toLowerCase()}`);
+    };
+    document.addEventListener('paste', onPaste);
+    return () => document.removeEventListener('paste', onPaste);
+  }, []);
+}
+
+function OpenTrace() {
+  const [id, setId] = useState('');
+  const valid = TRACE_ID.test(id.trim());
+  return (
+    <form
+      className="open-trace"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) navigate(`/trace/${id.trim().toLowerCase()}`);
+      }}
+    >
+      <input
+        aria-label="Trace id"
+        placeholder="Open trace by id"
+        value={id}
+        onChange={(e) => setId(e.target.value)}
+        spellCheck={false}
+      />
+      <button type="submit" disabled={!valid}>
+        Open
+      </button>
+    </form>
+  );
+}
+
+export function App() {
+  const { path, params } = useLocation();
+  const [theme, toggleTheme] = useTheme();
+  usePastedTraceId();
+  useEffect(() => {
+    if (path === '/') navigate('/explore', true);
+  }, [path]);
+  const trace = /^\/trace\/([^/]+)$/.exec(path);
+  return (
+    <>
+      <header className="top">
+        <a className="brand" href="/explore" onClick={onLinkClick}>
+          Vivace
+        </a>
+        <nav aria-label="Pages">
+          <a
+            href="/explore"
+            onClick={onLinkClick}
+            aria-current={path === '/explore' ? 'page' : undefined}
+          >
+            Explore
+          </a>
+        </nav>
+        <OpenTrace />
+        <button className="theme" onClick={toggleTheme} aria-label="Switch theme">
+          {theme === 'dark' ? 'Light' : 'Dark'}
+        </button>
+      </header>
+      <main>
+        {trace ? (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <TracePage traceId={decodeURIComponent(trace[1] as string)} />
+          </Suspense>
+        ) : path === '/explore' || path === '/' ? (
+          <ExplorePage params={params} />
+        ) : (
+          <p>
+            Nothing here.{' '}
+            <a href="/explore" onClick={onLinkClick}>
+              Explore traces
+            </a>
+            .
+          </p>
+        )}
+      </main>
+    </>
+  );
+}

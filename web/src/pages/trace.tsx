@@ -1,0 +1,351 @@
+/**
+ * The trace view: a waterfall of the trace's spans (collapsible subtrees, service colours, bars on
+ * the trace's time axis, errors marked; only the rows in view are rendered, so 10,000 spans
+ * scroll smoothly) and the selected span's details. Keyboard: ↑/↓ move, ←/→ collapse and expand,
+ * Enter shows the details.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { fetchTrace } from '../api';
+import { onLinkClick } from '../router';
+import {
+  formatDuration,
+  serviceColor,
+  visibleSpans,
+  type Attr,
+  type UiSpan,
+  type UiTrace,
+} from '../trace/model';
+
+const ROW = 26;
+const OVERSCAN = 12;
+
+type Loaded =
+  | { state: 'loading' }
+  | { state: 'missing' }
+  | { state: 'error'; message: string }
+  | { state: 'done'; trace: UiTrace };
+
+export function TracePage({ traceId }: { traceId: string }) {
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  useEffect(() => {
+    let cancelled = false;
+    setLoaded({ state: 'loading' });
+    fetchTrace(traceId).then(
+      (trace) => {
+        if (!cancelled) setLoaded(trace ? { state: 'done', trace } : { state: 'missing' });
+      },
+      (err: unknown) => {
+        if (!cancelled)
+          setLoaded({ state: 'error', message: String(err instanceof Error ? err.message : err) });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [traceId]);
+  switch (loaded.state) {
+    case 'loading':
+      return <p className="muted">Loading trace {traceId}…</p>;
+    case 'missing':
+      return (
+        <p role="alert" className="error">
+          Trace {traceId} was not found.{' '}
+          <a href="/explore" onClick={onLinkClick}>
+            Search traces
+          </a>
+          .
+        </p>
+      );
+    case 'error':
+      return (
+        <p role="alert" className="error">
+          {loaded.message}
+        </p>
+      );
+    case 'done':
+      return <TraceView trace={loaded.trace} />;
+  }
+}
+
+function TraceView({ trace }: { trace: UiTrace }) {
+  const root = trace.spans[0];
+  const errors = trace.spans.filter((s) => s.status === 'error').length;
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [selected, setSelected] = useState<UiSpan | undefined>(undefined);
+  const rows = useMemo(() => visibleSpans(trace, collapsed), [trace, collapsed]);
+  const toggle = (s: UiSpan, open?: boolean) => {
+    if (s.children.length === 0) return;
+    setCollapsed((c) => {
+      const next = new Set(c);
+      const isOpen = !next.has(s.spanId);
+      if (open ?? !isOpen) next.delete(s.spanId);
+      else next.add(s.spanId);
+      return next;
+    });
+  };
+  return (
+    <section className="trace">
+      <header className="trace-head">
+        <h1>
+          <span className="swatch" style={{ background: serviceColor(root?.service ?? '') }} />
+          {root?.service}: {root?.name}
+        </h1>
+        <dl className="facts">
+          <dt>Trace</dt>
+          <dd className="mono">{trace.traceId}</dd>
+          <dt>Start</dt>
+          <dd>{new Date(trace.startUs / 1000).toLocaleString()}</dd>
+          <dt>Duration</dt>
+          <dd>{formatDuration(trace.endUs - trace.startUs)}</dd>
+          <dt>Spans</dt>
+          <dd>{trace.spans.length}</dd>
+          <dt>Services</dt>
+          <dd>{trace.services.length}</dd>
+          <dt>Errors</dt>
+          <dd className={errors > 0 ? 'error' : undefined}>{errors}</dd>
+        </dl>
+      </header>
+      <div className="trace-body">
+        <Waterfall
+          trace={trace}
+          rows={rows}
+          collapsed={collapsed}
+          selected={selected}
+          onSelect={setSelected}
+          onToggle={toggle}
+        />
+        {selected && (
+          <SpanDetails span={selected} trace={trace} onClose={() => setSelected(undefined)} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface WaterfallProps {
+  trace: UiTrace;
+  rows: UiSpan[];
+  collapsed: ReadonlySet<string>;
+  selected: UiSpan | undefined;
+  onSelect: (s: UiSpan) => void;
+  onToggle: (s: UiSpan, open?: boolean) => void;
+}
+
+function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle }: WaterfallProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600 });
+  const [focus, setFocus] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const update = () => setView({ top: el.scrollTop, height: el.clientHeight });
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const total = Math.max(1, trace.endUs - trace.startUs);
+  const first = Math.max(0, Math.floor(view.top / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((view.top + view.height) / ROW) + OVERSCAN);
+  const move = (i: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, i));
+    setFocus(next);
+    const el = scroller.current;
+    if (!el) return;
+    if (next * ROW < el.scrollTop) el.scrollTop = next * ROW;
+    else if ((next + 1) * ROW > el.scrollTop + el.clientHeight)
+      el.scrollTop = (next + 1) * ROW - el.clientHeight;
+  };
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const span = rows[focus];
+    if (!span) return;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(focus + 1),
+      ArrowUp: () => move(focus - 1),
+      ArrowLeft: () => onToggle(span, false),
+      ArrowRight: () => onToggle(span, true),
+      Enter: () => onSelect(span),
+      Home: () => move(0),
+      End: () => move(rows.length - 1),
+    };
+    const action = keys[e.key];
+    if (action) {
+      e.preventDefault();
+      action();
+    }
+  };
+  return (
+    <div
+      className="waterfall"
+      ref={scroller}
+      role="tree"
+      aria-label="Spans"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-activedescendant={rows[focus] ? `span-${rows[focus].spanId}` : undefined}
+      onScroll={(e) => {
+        const top = e.currentTarget.scrollTop;
+        setView((v) => ({ ...v, top }));
+      }}
+    >
+      <div style={{ height: rows.length * ROW, position: 'relative' }}>
+        {rows.slice(first, last).map((s, k) => {
+          const i = first + k;
+          const left = ((s.startUs - trace.startUs) / total) * 100;
+          const width = Math.max(0.2, (s.durationUs / total) * 100);
+          const open = !collapsed.has(s.spanId);
+          return (
+            <div
+              key={s.spanId + String(i)}
+              id={`span-${s.spanId}`}
+              role="treeitem"
+              aria-level={s.depth + 1}
+              aria-expanded={s.children.length > 0 ? open : undefined}
+              aria-selected={selected === s}
+              className={`row${selected === s ? ' selected' : ''}${i === focus ? ' focused' : ''}${s.status === 'error' ? ' failed' : ''}`}
+              style={{ top: i * ROW, height: ROW }}
+              onClick={() => {
+                setFocus(i);
+                onSelect(s);
+              }}
+            >
+              <div className="label" style={{ paddingLeft: 6 + s.depth * 14 }}>
+                {s.children.length > 0 ? (
+                  <button
+                    className="twisty"
+                    aria-label={open ? 'Collapse' : 'Expand'}
+                    tabIndex={-1}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onToggle(s);
+                    }}
+                  >
+                    {open ? '▾' : '▸'}
+                  </button>
+                ) : (
+                  <span className="twisty" />
+                )}
+                <span className="swatch" style={{ background: serviceColor(s.service) }} />
+                <span className="service">{s.service}</span> <span className="name">{s.name}</span>
+                {s.status === 'error' && (
+                  <>
+                    {' '}
+                    <span className="badge error">error</span>
+                  </>
+                )}
+              </div>
+              <div className="bar-area">
+                <div
+                  className="bar"
+                  style={{
+                    left: `${left}%`,
+                    width: `${width}%`,
+                    background: serviceColor(s.service),
+                  }}
+                />
+                <span className="bar-text" style={{ left: `${Math.min(left + width, 92)}%` }}>
+                  {formatDuration(s.durationUs)}
+                </span>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function Attrs({ title, attrs }: { title: string; attrs: Attr[] }) {
+  if (attrs.length === 0) return null;
+  return (
+    <>
+      <h3>{title}</h3>
+      <table className="attrs">
+        <tbody>
+          {attrs.map((a, i) => (
+            <tr key={`${a.key}:${i}`}>
+              <th scope="row">{a.key}</th>
+              <td>{a.key === 'exception.stacktrace' ? <pre>{a.value}</pre> : a.value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function SpanDetails({
+  span,
+  trace,
+  onClose,
+}: {
+  span: UiSpan;
+  trace: UiTrace;
+  onClose: () => void;
+}) {
+  return (
+    <aside className="details" aria-label="Span details">
+      <header>
+        <h2>
+          {span.service}: {span.name}
+        </h2>
+        <button onClick={onClose} aria-label="Close details">
+          ×
+        </button>
+      </header>
+      <dl className="facts">
+        <dt>Span</dt>
+        <dd className="mono">{span.spanId}</dd>
+        <dt>Kind</dt>
+        <dd>{span.kind}</dd>
+        <dt>Start</dt>
+        <dd>+{formatDuration(span.startUs - trace.startUs)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(span.durationUs)}</dd>
+        <dt>Status</dt>
+        <dd className={span.status === 'error' ? 'error' : undefined}>
+          {span.status}
+          {span.statusMessage ? `: ${span.statusMessage}` : ''}
+        </dd>
+      </dl>
+      <Attrs title="Span attributes" attrs={span.attrs} />
+      <Attrs title="Resource" attrs={span.resource} />
+      <Attrs
+        title={`Scope ${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`}
+        attrs={span.scope.attrs}
+      />
+      {span.events.length > 0 && (
+        <>
+          <h3>Events</h3>
+          {span.events.map((e, i) => (
+            <div key={i} className="event">
+              <p>
+                <strong>{e.name}</strong> at +{formatDuration(e.offsetUs)}
+              </p>
+              <Attrs title="" attrs={e.attrs} />
+            </div>
+          ))}
+        </>
+      )}
+      {span.links.length > 0 && (
+        <>
+          <h3>Links</h3>
+          <ul className="links">
+            {span.links.map((l, i) => (
+              <li key={i}>
+                <a
+                  href={`/trace/${l.traceId}?span=${l.spanId}`}
+                  onClick={onLinkClick}
+                  className="mono"
+                >
+                  {l.traceId} / {l.spanId}
+                </a>
+                {l.attrs.map((a) => ` ${a.key}=${a.value}`).join('')}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </aside>
+  );
+}
