@@ -1,0 +1,344 @@
+/**
+ * The web UI in a real browser (playwright-core driving Debian's chromium) against a real Vivace:
+ * Explore (query from the URL, from the editor with Ctrl+Enter, an error at its position, load
+ * more), the trace view (waterfall rows, collapse and expand, keyboard, span details with
+ * attributes, resource, events and stack trace, a link to another trace), opening a trace by id,
+ * an unknown trace, the theme, and a 10,000-span trace scrolled without a long task over 200 ms.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WEB_DIST = path.join(import.meta.dirname, '..', '..', 'web', 'dist', 'index.html');
+
+const NOW_NS = BigInt(Date.now() - 5 * 60_000) * 1_000_000n;
+const MS = 1_000_000n;
+
+const CHECKOUT = 'c0ffee00000000000000000000000001';
+const OTHER = 'c0ffee00000000000000000000000002';
+const BIG = 'c0ffee00000000000000000000000003';
+
+interface SpanDef {
+  id: string;
+  parent?: string;
+  service: string;
+  name: string;
+  at: number;
+  ms: number;
+  error?: boolean;
+  attrs?: Record<string, string | number>;
+  events?: Array<{ name: string; at: number; attrs: Record<string, string> }>;
+  links?: Array<{ traceId: string; spanId: string }>;
+}
+
+const attr = (key: string, v: string | number) => ({
+  key,
+  value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+});
+
+/** An OTLP/HTTP JSON body with the spans of one trace, a resource per service. */
+function otlp(traceId: string, spans: SpanDef[]): string {
+  const services = [...new Set(spans.map((s) => s.service))];
+  return JSON.stringify({
+    resourceSpans: services.map((service) => ({
+      resource: { attributes: [attr('service.name', service), attr('host.name', `${service}-1`)] },
+      scopeSpans: [
+        {
+          scope: { name: 'ui-test', version: '1.0' },
+          spans: spans
+            .filter((s) => s.service === service)
+            .map((s) => ({
+              traceId,
+              spanId: s.id.padStart(16, '0'),
+              parentSpanId: s.parent ? s.parent.padStart(16, '0') : '',
+              name: s.name,
+              kind: 2,
+              startTimeUnixNano: String(NOW_NS + BigInt(s.at) * MS),
+              endTimeUnixNano: String(NOW_NS + BigInt(s.at + s.ms) * MS),
+              attributes: Object.entries(s.attrs ?? {}).map(([k, v]) => attr(k, v)),
+              events: (s.events ?? []).map((e) => ({
+                name: e.name,
+                timeUnixNano: String(NOW_NS + BigInt(e.at) * MS),
+                attributes: Object.entries(e.attrs).map(([k, v]) => attr(k, v)),
+              })),
+              links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
+              status: s.error ? { code: 2, message: 'card declined' } : {},
+            })),
+        },
+      ],
+    })),
+  });
+}
+
+const CHECKOUT_SPANS: SpanDef[] = [
+  {
+    id: 'a1',
+    service: 'frontend',
+    name: 'GET /checkout',
+    at: 0,
+    ms: 120,
+    attrs: { 'http.route': '/checkout' },
+  },
+  { id: 'a2', parent: 'a1', service: 'checkout', name: 'PlaceOrder', at: 10, ms: 90 },
+  {
+    id: 'a3',
+    parent: 'a2',
+    service: 'payment',
+    name: 'Charge',
+    at: 20,
+    ms: 40,
+    error: true,
+    attrs: { 'payment.amount': 1250 },
+    events: [
+      {
+        name: 'exception',
+        at: 50,
+        attrs: {
+          'exception.type': 'CardError',
+          'exception.stacktrace': 'CardError: declined\n  at charge (pay.js:12)',
+        },
+      },
+    ],
+    links: [{ traceId: OTHER, spanId: '00000000000000b1' }],
+  },
+  { id: 'a4', parent: 'a2', service: 'checkout', name: 'SELECT orders', at: 70, ms: 5 },
+];
+
+const OTHER_SPANS: SpanDef[] = [
+  { id: 'b1', service: 'frontend', name: 'GET /cart', at: 1000, ms: 30 },
+];
+
+/** A 10,000-span trace: a root with 99 children of 100 children each. */
+function bigTrace(): SpanDef[] {
+  const spans: SpanDef[] = [{ id: '1', service: 'loadgen', name: 'batch', at: 2000, ms: 10_000 }];
+  for (let i = 0; i < 99; i++) {
+    const parent = (0x1000 + i).toString(16);
+    spans.push({
+      id: parent,
+      parent: '1',
+      service: `svc-${i % 7}`,
+      name: `step ${i}`,
+      at: 2000 + i * 90,
+      ms: 85,
+    });
+    for (let j = 0; j < 100; j++) {
+      const id = (0x100000 + i * 1000 + j).toString(16);
+      spans.push({
+        id,
+        parent,
+        service: `svc-${j % 5}`,
+        name: `call ${i}.${j}`,
+        at: 2000 + i * 90 + j,
+        ms: 1,
+      });
+    }
+  }
+  return spans;
+}
+
+let server: TestServer;
+let browser: Browser;
+let ui: string;
+
+async function post(body: string): Promise<void> {
+  const res = await fetch(`${server.otlpHttp}/v1/traces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body,
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+before(async () => {
+  assert.ok(existsSync(WEB_DIST), 'the web UI is built (npm ci runs npm run build:web)');
+  assert.ok(existsSync(CHROMIUM), `chromium at ${CHROMIUM} (.ci/run installs it)`);
+  server = await startTestServer({ ui: { enabled: true, httpListenPort: 0 } });
+  ui = `http://127.0.0.1:${server.app.ports.ui}`;
+  await post(otlp(CHECKOUT, CHECKOUT_SPANS));
+  await post(otlp(OTHER, OTHER_SPANS));
+  await post(otlp(BIG, bigTrace()));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${ui}${path}`);
+  return page;
+}
+
+const explore = (q: string) =>
+  `/explore?${new URLSearchParams({ q, from: 'now-1h', to: 'now' }).toString()}`;
+
+describe('web UI: explore', () => {
+  it('runs the query in the URL: newest trace first, with root, counts and matched spans', async () => {
+    const page = await open(explore('{ resource.service.name = "frontend" }'));
+    const rows = page.locator('table.results tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    const first = await rows.nth(0).locator('td').allInnerTexts();
+    assert.match(first[0] ?? '', /frontend GET \/cart/);
+    const second = await rows.nth(1).locator('td').allInnerTexts();
+    assert.match(second[0] ?? '', /frontend GET \/checkout/);
+    assert.match(second[0] ?? '', new RegExp(CHECKOUT));
+    assert.equal(second[2], '120ms');
+    assert.equal(second[3], '4');
+    assert.equal(second[4], '1');
+    assert.equal(second[5], 'GET /checkout');
+    await page.close();
+  });
+
+  it('runs what the editor holds on Ctrl+Enter and puts it in the URL', async () => {
+    const page = await open('/explore');
+    await page.locator('#traceql').fill('{ status = error }');
+    await page.locator('#traceql').press('Control+Enter');
+    await page.locator('table.results tbody tr').first().waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('q'), '{ status = error }');
+    assert.deepEqual(await page.locator('table.results tbody tr td:last-child').allInnerTexts(), [
+      'Charge',
+    ]);
+    await page.close();
+  });
+
+  it('shows a bad query’s error with its line and column', async () => {
+    const page = await open(explore('{ .a = }'));
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /parse error at line 1, col 8/);
+    await page.close();
+  });
+
+  it('loads more traces past the first page', async () => {
+    const page = await open(`${explore('{}')}&limit=1`);
+    await page.locator('table.results tbody tr').first().waitFor();
+    assert.equal(await page.locator('table.results tbody tr').count(), 1);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.waitForFunction("document.querySelectorAll('table.results tbody tr').length === 3");
+    await page.close();
+  });
+});
+
+describe('web UI: trace view', () => {
+  it('opens a trace from the results: a waterfall row per span, depth first', async () => {
+    const page = await open(explore('{ resource.service.name = "payment" }'));
+    await page.locator('a.trace-link').first().click();
+    await page.waitForURL(`${ui}/trace/${CHECKOUT}`);
+    const rows = page.getByRole('treeitem');
+    await rows.first().waitFor();
+    assert.deepEqual(
+      (await rows.allInnerTexts()).map((t) =>
+        t
+          .replace(/\s+/g, ' ')
+          .replace(/^[▾▸] ?/, '')
+          .trim(),
+      ),
+      [
+        'frontend GET /checkout 120ms',
+        'checkout PlaceOrder 90ms',
+        'payment Charge error 40ms',
+        'checkout SELECT orders 5ms',
+      ],
+    );
+    await page.close();
+  });
+
+  it('collapses and expands a subtree', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    const rows = page.getByRole('treeitem');
+    await rows.first().waitFor();
+    await rows.nth(1).getByRole('button', { name: 'Collapse' }).click();
+    assert.equal(await rows.count(), 2);
+    await rows.nth(1).getByRole('button', { name: 'Expand' }).click();
+    assert.equal(await rows.count(), 4);
+    await page.close();
+  });
+
+  it('shows a span’s details: status, attributes, resource, event with stack trace, link', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    await page.getByRole('treeitem').nth(2).click();
+    const details = page.getByRole('complementary', { name: 'Span details' });
+    await details.waitFor();
+    const text = await details.innerText();
+    assert.match(text, /payment: Charge/);
+    assert.match(text, /error: card declined/);
+    assert.match(text, /payment\.amount\s+1250/);
+    assert.match(text, /host\.name\s+payment-1/);
+    assert.match(text, /exception at \+30ms/);
+    assert.match(text, /CardError: declined\n\s*at charge \(pay\.js:12\)/);
+    await details.getByRole('link', { name: new RegExp(OTHER) }).click();
+    await page.waitForURL(new RegExp(`/trace/${OTHER}`));
+    await page.getByRole('treeitem', { name: /GET \/cart/ }).waitFor();
+    await page.close();
+  });
+
+  it('moves with the keyboard: arrows, Left collapses, Enter shows details', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    const tree = page.getByRole('tree');
+    await page.getByRole('treeitem').first().waitFor();
+    await tree.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert.match(await page.getByRole('complementary').innerText(), /checkout: PlaceOrder/);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getByRole('treeitem').count(), 2);
+    await page.close();
+  });
+
+  it('opens a trace by id from the header, and says when there is none', async () => {
+    const page = await open('/explore');
+    await page.getByRole('textbox', { name: 'Trace id' }).fill(OTHER);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('treeitem', { name: /GET \/cart/ }).waitFor();
+    await page.goto(`${ui}/trace/${'f'.repeat(32)}`);
+    assert.match(await page.getByRole('alert').innerText(), /was not found/);
+    await page.close();
+  });
+
+  it('switches between light and dark themes', async () => {
+    const page = await open('/explore');
+    const theme = 'document.documentElement.dataset.theme';
+    const before = await page.evaluate(theme);
+    await page.getByRole('button', { name: 'Switch theme' }).click();
+    const after = await page.evaluate(theme);
+    assert.notEqual(after, before);
+    assert.ok(after === 'light' || after === 'dark');
+    await page.close();
+  });
+
+  it('renders and scrolls a 10,000-span trace without a long task over 200 ms', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${ui}/explore`);
+    // Chromium reports main-thread tasks over 50 ms as long tasks.
+    await page.evaluate(`
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    `);
+    await page.getByRole('textbox', { name: 'Trace id' }).fill(BIG);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('treeitem').first().waitFor();
+    assert.match(await page.locator('.trace-head').innerText(), /Spans\n10000\n/);
+    // Only the rows in view are in the page.
+    assert.ok((await page.getByRole('treeitem').count()) < 120);
+    for (let i = 1; i <= 20; i++) {
+      await page.evaluate(`document.querySelector('.waterfall').scrollTo(0, ${i * 12_000})`);
+      await page.waitForTimeout(20);
+    }
+    assert.match(await page.getByRole('treeitem').last().innerText(), /call|step/);
+    const longTasks = await page.evaluate<number[]>('window.longTasks');
+    assert.ok(
+      Math.max(0, ...longTasks) < 200,
+      `long tasks: ${longTasks.map(Math.round).join(', ')} ms`,
+    );
+    await page.close();
+  });
+});
