@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -295,10 +296,78 @@ describe('web UI: trace view', () => {
   it('opens a trace by id from the header, and says when there is none', async () => {
     const page = await open('/explore');
     await page.getByRole('textbox', { name: 'Trace id' }).fill(OTHER);
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
     await page.getByRole('treeitem', { name: /GET \/cart/ }).waitFor();
     await page.goto(`${ui}/trace/${'f'.repeat(32)}`);
     assert.match(await page.getByRole('alert').innerText(), /was not found/);
+    await page.close();
+  });
+
+  it('statistics: per service and operation, count, total, self time and errors', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    const rows = page.locator('table.stats tbody tr');
+    await rows.first().waitFor();
+    const cells = await Promise.all(
+      (await rows.all()).map(async (r) => (await r.locator('td').allInnerTexts()).join(' | ')),
+    );
+    assert.deepEqual(cells, [
+      'checkout | PlaceOrder | 1 | 90ms | 45ms | 37.5% | 90ms | 0',
+      'payment | Charge | 1 | 40ms | 40ms | 33.3% | 40ms | 1',
+      'frontend | GET /checkout | 1 | 120ms | 30ms | 25.0% | 120ms | 0',
+      'checkout | SELECT orders | 1 | 5ms | 5ms | 4.2% | 5ms | 0',
+    ]);
+    await page.close();
+  });
+
+  it('critical path: marks the spans the trace waited on', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    await page.getByRole('treeitem').first().waitFor();
+    assert.equal(await page.locator('.row.critical').count(), 0);
+    await page.getByRole('checkbox', { name: 'Critical path' }).check();
+    assert.equal(await page.locator('.row.critical').count(), 4);
+    // The root's own time: before PlaceOrder and after it.
+    assert.equal(await page.getByRole('treeitem').first().locator('.path-segment').count(), 2);
+    await page.close();
+  });
+
+  it('flame graph: a level per depth; clicking a box shows its span', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    await page.getByRole('tab', { name: 'Flame graph' }).click();
+    const canvas = page.getByRole('img', { name: /Flame graph of 4 spans over 3 levels/ });
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    // Third level (depth 2), a third of the way along: Charge (20–60 ms of 120).
+    await page.mouse.click(box.x + box.width * (30 / 120), box.y + 2 * 20 + 10);
+    assert.match(await page.getByRole('complementary').innerText(), /payment: Charge/);
+    await page.close();
+  });
+
+  it('downloads the trace as OTLP JSON and opens that file again', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    await page.getByRole('treeitem').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download OTLP JSON' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `trace-${CHECKOUT}.json`);
+    const file = await download.path();
+    const doc = JSON.parse(await readFile(file, 'utf8')) as {
+      resourceSpans: Array<{
+        scopeSpans: Array<{ spans: Array<{ traceId: string; spanId: string }> }>;
+      }>;
+    };
+    const spans = doc.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    assert.equal(spans.length, 4);
+    assert.ok(spans.every((s) => s.traceId === CHECKOUT && /^[0-9a-f]{16}$/.test(s.spanId)));
+    // Another tool's OTLP JSON (hex ids) opens in the trace view.
+    await page.goto(`${ui}/explore`);
+    await page.getByLabel('Open trace file').setInputFiles(file);
+    await page.waitForURL(`${ui}/trace/file`);
+    await page.getByRole('treeitem').first().waitFor();
+    assert.equal(await page.getByRole('treeitem').count(), 4);
+    assert.match(await page.locator('.trace-head').innerText(), new RegExp(CHECKOUT));
     await page.close();
   });
 
@@ -324,7 +393,7 @@ describe('web UI: trace view', () => {
       }).observe({ type: 'longtask', buffered: true });
     `);
     await page.getByRole('textbox', { name: 'Trace id' }).fill(BIG);
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
     await page.getByRole('treeitem').first().waitFor();
     assert.match(await page.locator('.trace-head').innerText(), /Spans\n10000\n/);
     // Only the rows in view are in the page.

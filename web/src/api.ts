@@ -81,10 +81,13 @@ export async function searchTraces(
   });
 }
 
-/** `GET /api/v2/traces/<id>`: the whole trace; undefined when there is none. */
-export async function fetchTrace(traceId: string): Promise<UiTrace | undefined> {
+/** `GET /api/v2/traces/<id>`: the whole trace and its JSON; undefined when there is none. */
+export async function fetchTrace(
+  traceId: string,
+): Promise<{ trace: UiTrace; json: unknown } | undefined> {
   try {
-    return traceFromJson(await getJson(`/api/v2/traces/${encodeURIComponent(traceId)}`));
+    const json = await getJson(`/api/v2/traces/${encodeURIComponent(traceId)}`);
+    return { trace: traceFromJson(json), json };
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return undefined;
     throw err;

@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { navigate, onLinkClick, TRACE_ID, useLocation } from './router';
 import { ExplorePage } from './pages/explore';
+import { openTraceFile } from './trace/upload';
 
 // The trace view is the heaviest page: loaded when first opened.
 const TracePage = lazy(() => import('./pages/trace').then((m) => ({ default: m.TracePage })));
@@ -61,6 +62,36 @@ function OpenTrace() {
   );
 }
 
+/** Opens an OTLP JSON file as a trace (`/trace/file`). */
+function OpenFile() {
+  const [error, setError] = useState('');
+  return (
+    <label className="open-file">
+      <span>Open file</span>
+      <input
+        type="file"
+        accept="application/json,.json"
+        aria-label="Open trace file"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (!file) return;
+          setError('');
+          openTraceFile(file).then(
+            () => navigate('/trace/file'),
+            (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+          );
+          e.target.value = '';
+        }}
+      />
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
 export function App() {
   const { path, params } = useLocation();
   const [theme, toggleTheme] = useTheme();
@@ -85,6 +116,7 @@ export function App() {
           </a>
         </nav>
         <OpenTrace />
+        <OpenFile />
         <button className="theme" onClick={toggleTheme} aria-label="Switch theme">
           {theme === 'dark' ? 'Light' : 'Dark'}
         </button>

@@ -7,14 +7,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fetchTrace } from '../api';
 import { onLinkClick } from '../router';
+import { criticalPath, traceStatistics, type PathSegment } from '../trace/analysis';
+import { FlameGraph } from '../trace/flame-graph';
 import {
   formatDuration,
   serviceColor,
+  toOtlpJson,
   visibleSpans,
   type Attr,
   type UiSpan,
   type UiTrace,
 } from '../trace/model';
+import { uploadedTrace } from '../trace/upload';
 
 const ROW = 26;
 const OVERSCAN = 12;
@@ -23,16 +27,21 @@ type Loaded =
   | { state: 'loading' }
   | { state: 'missing' }
   | { state: 'error'; message: string }
-  | { state: 'done'; trace: UiTrace };
+  | { state: 'done'; trace: UiTrace; json: unknown };
 
 export function TracePage({ traceId }: { traceId: string }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   useEffect(() => {
     let cancelled = false;
+    if (traceId === 'file') {
+      const file = uploadedTrace();
+      setLoaded(file ? { state: 'done', ...file } : { state: 'missing' });
+      return;
+    }
     setLoaded({ state: 'loading' });
     fetchTrace(traceId).then(
-      (trace) => {
-        if (!cancelled) setLoaded(trace ? { state: 'done', trace } : { state: 'missing' });
+      (found) => {
+        if (!cancelled) setLoaded(found ? { state: 'done', ...found } : { state: 'missing' });
       },
       (err: unknown) => {
         if (!cancelled)
@@ -63,15 +72,30 @@ export function TracePage({ traceId }: { traceId: string }) {
         </p>
       );
     case 'done':
-      return <TraceView trace={loaded.trace} />;
+      return <TraceView trace={loaded.trace} json={loaded.json} />;
   }
 }
 
-function TraceView({ trace }: { trace: UiTrace }) {
+type Tab = 'waterfall' | 'flame' | 'stats';
+
+/** Saves the trace as an OTLP JSON file. */
+function download(trace: UiTrace, json: unknown): void {
+  const blob = new Blob([JSON.stringify(toOtlpJson(json), null, 2)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `trace-${trace.traceId}.json`;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
   const root = trace.spans[0];
   const errors = trace.spans.filter((s) => s.status === 'error').length;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<UiSpan | undefined>(undefined);
+  const [tab, setTab] = useState<Tab>('waterfall');
+  const [showPath, setShowPath] = useState(false);
+  const path = useMemo(() => (showPath ? criticalPath(trace) : []), [trace, showPath]);
   const rows = useMemo(() => visibleSpans(trace, collapsed), [trace, collapsed]);
   const toggle = (s: UiSpan, open?: boolean) => {
     if (s.children.length === 0) return;
@@ -105,15 +129,46 @@ function TraceView({ trace }: { trace: UiTrace }) {
           <dd className={errors > 0 ? 'error' : undefined}>{errors}</dd>
         </dl>
       </header>
+      <div className="trace-tools">
+        <div role="tablist" aria-label="Views">
+          {(
+            [
+              ['waterfall', 'Waterfall'],
+              ['flame', 'Flame graph'],
+              ['stats', 'Statistics'],
+            ] as const
+          ).map(([id, label]) => (
+            <button key={id} role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>
+              {label}
+            </button>
+          ))}
+        </div>
+        {tab === 'waterfall' && (
+          <label>
+            <input
+              type="checkbox"
+              checked={showPath}
+              onChange={(e) => setShowPath(e.target.checked)}
+            />{' '}
+            Critical path
+          </label>
+        )}
+        <button onClick={() => download(trace, json)}>Download OTLP JSON</button>
+      </div>
       <div className="trace-body">
-        <Waterfall
-          trace={trace}
-          rows={rows}
-          collapsed={collapsed}
-          selected={selected}
-          onSelect={setSelected}
-          onToggle={toggle}
-        />
+        {tab === 'waterfall' && (
+          <Waterfall
+            trace={trace}
+            rows={rows}
+            collapsed={collapsed}
+            selected={selected}
+            path={path}
+            onSelect={setSelected}
+            onToggle={toggle}
+          />
+        )}
+        {tab === 'flame' && <FlameGraph trace={trace} onSelect={setSelected} />}
+        {tab === 'stats' && <Statistics trace={trace} />}
         {selected && (
           <SpanDetails span={selected} trace={trace} onClose={() => setSelected(undefined)} />
         )}
@@ -127,12 +182,23 @@ interface WaterfallProps {
   rows: UiSpan[];
   collapsed: ReadonlySet<string>;
   selected: UiSpan | undefined;
+  /** Critical path segments to draw (none when hidden). */
+  path: readonly PathSegment[];
   onSelect: (s: UiSpan) => void;
   onToggle: (s: UiSpan, open?: boolean) => void;
 }
 
-function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle }: WaterfallProps) {
+function Waterfall({ trace, rows, collapsed, selected, path, onSelect, onToggle }: WaterfallProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  const onPath = useMemo(() => {
+    const by = new Map<string, PathSegment[]>();
+    for (const seg of path) {
+      const list = by.get(seg.spanId);
+      if (list) list.push(seg);
+      else by.set(seg.spanId, [seg]);
+    }
+    return by;
+  }, [path]);
   const [view, setView] = useState({ top: 0, height: 600 });
   const [focus, setFocus] = useState(0);
   useEffect(() => {
@@ -202,7 +268,7 @@ function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle }: Wat
               aria-level={s.depth + 1}
               aria-expanded={s.children.length > 0 ? open : undefined}
               aria-selected={selected === s}
-              className={`row${selected === s ? ' selected' : ''}${i === focus ? ' focused' : ''}${s.status === 'error' ? ' failed' : ''}`}
+              className={`row${selected === s ? ' selected' : ''}${i === focus ? ' focused' : ''}${s.status === 'error' ? ' failed' : ''}${onPath.has(s.spanId) ? ' critical' : ''}`}
               style={{ top: i * ROW, height: ROW }}
               onClick={() => {
                 setFocus(i);
@@ -243,6 +309,16 @@ function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle }: Wat
                     background: serviceColor(s.service),
                   }}
                 />
+                {(onPath.get(s.spanId) ?? []).map((seg) => (
+                  <div
+                    key={seg.startUs}
+                    className="path-segment"
+                    style={{
+                      left: `${((seg.startUs - trace.startUs) / total) * 100}%`,
+                      width: `${Math.max(0.2, ((seg.endUs - seg.startUs) / total) * 100)}%`,
+                    }}
+                  />
+                ))}
                 <span className="bar-text" style={{ left: `${Math.min(left + width, 92)}%` }}>
                   {formatDuration(s.durationUs)}
                 </span>
@@ -252,6 +328,47 @@ function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle }: Wat
         })}
       </div>
     </div>
+  );
+}
+
+function Statistics({ trace }: { trace: UiTrace }) {
+  const stats = useMemo(() => traceStatistics(trace), [trace]);
+  const total = Math.max(1, trace.endUs - trace.startUs);
+  return (
+    <table className="results stats">
+      <caption className="muted">
+        Per service and operation; self time is a span's time not covered by its children.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Service</th>
+          <th scope="col">Operation</th>
+          <th scope="col">Spans</th>
+          <th scope="col">Total</th>
+          <th scope="col">Self</th>
+          <th scope="col">Self %</th>
+          <th scope="col">Average</th>
+          <th scope="col">Errors</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stats.map((st) => (
+          <tr key={`${st.service}\u0000${st.name}`}>
+            <td>
+              <span className="swatch" style={{ background: serviceColor(st.service) }} />
+              {st.service}
+            </td>
+            <td>{st.name}</td>
+            <td>{st.count}</td>
+            <td>{formatDuration(st.totalUs)}</td>
+            <td>{formatDuration(st.selfUs)}</td>
+            <td>{((st.selfUs / total) * 100).toFixed(1)}%</td>
+            <td>{formatDuration(st.totalUs / st.count)}</td>
+            <td className={st.errors > 0 ? 'error' : undefined}>{st.errors}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

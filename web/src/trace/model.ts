@@ -262,3 +262,31 @@ export function serviceColor(service: string): string {
   for (let i = 0; i < service.length; i++) h = (h * 31 + service.charCodeAt(i)) >>> 0;
   return `hsl(${h % 360} 60% 52%)`;
 }
+
+/**
+ * An OTLP/HTTP JSON document (`{resourceSpans}`, ids in hex) of a trace as the API gives it
+ * (`{trace: {resourceSpans}}`, ids in base64): what other tools open.
+ */
+export function toOtlpJson(doc: unknown): { resourceSpans: unknown[] } {
+  const root = (doc ?? {}) as Json;
+  const body = (root.trace ?? root) as Json;
+  const batches = (body.resourceSpans ?? body.batches ?? []) as Json[];
+  const hexIds = (o: Json): Json => ({
+    ...o,
+    ...(o.traceId === undefined ? {} : { traceId: idToHex(o.traceId, 16) }),
+    ...(o.spanId === undefined ? {} : { spanId: idToHex(o.spanId, 8) }),
+    ...(o.parentSpanId === undefined ? {} : { parentSpanId: idToHex(o.parentSpanId, 8) }),
+  });
+  return {
+    resourceSpans: batches.map((rs) => ({
+      ...rs,
+      scopeSpans: ((rs.scopeSpans ?? []) as Json[]).map((ss) => ({
+        ...ss,
+        spans: ((ss.spans ?? []) as Json[]).map((s) => ({
+          ...hexIds(s),
+          links: ((s.links ?? []) as Json[]).map(hexIds),
+        })),
+      })),
+    })),
+  };
+}
