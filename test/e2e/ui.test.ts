@@ -199,8 +199,9 @@ describe('web UI: explore', () => {
 
   it('runs what the editor holds on Ctrl+Enter and puts it in the URL', async () => {
     const page = await open('/explore');
-    await page.locator('#traceql').fill('{ status = error }');
-    await page.locator('#traceql').press('Control+Enter');
+    const editor = page.getByRole('textbox', { name: 'TraceQL query' });
+    await editor.fill('{ status = error }');
+    await editor.press('Control+Enter');
     await page.locator('table.results tbody tr').first().waitFor();
     assert.equal(new URL(page.url()).searchParams.get('q'), '{ status = error }');
     assert.deepEqual(await page.locator('table.results tbody tr td:last-child').allInnerTexts(), [
@@ -209,11 +210,42 @@ describe('web UI: explore', () => {
     await page.close();
   });
 
-  it('shows a bad query’s error with its line and column', async () => {
+  it('shows a bad query’s error with its line and column, and marks that place in the editor', async () => {
     const page = await open(explore('{ .a = }'));
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /parse error at line 1, col 8/);
+    const marked = page.locator('.cm-lintRange-error');
+    await marked.waitFor();
+    assert.equal(await marked.innerText(), '}');
+    await page.close();
+  });
+
+  it('highlights TraceQL: scopes, attributes, operators, strings', async () => {
+    const page = await open(explore('{ resource.service.name = "frontend" && duration > 10ms }'));
+    await page.locator('.tq-string').first().waitFor();
+    assert.equal(await page.locator('.tq-string').first().innerText(), '"frontend"');
+    assert.equal(await page.locator('.tq-number').first().innerText(), '10ms');
+    assert.ok((await page.locator('.tq-attribute').count()) > 0);
+    await page.close();
+  });
+
+  it('completes scopes, attribute names from the tags API, and their values', async () => {
+    const page = await open('/explore');
+    const editor = page.getByRole('textbox', { name: 'TraceQL query' });
+    await editor.fill('');
+    await editor.pressSequentially('{ resource.');
+    const options = page.locator('.cm-tooltip-autocomplete li');
+    await options.first().waitFor();
+    assert.ok((await options.allInnerTexts()).some((o) => o.includes('service.name')));
+    await editor.pressSequentially('service.name = ');
+    await page.waitForFunction(
+      "[...document.querySelectorAll('.cm-tooltip-autocomplete li')].some((li) => li.textContent.includes('payment'))",
+    );
+    await page.locator('.cm-tooltip-autocomplete li', { hasText: 'payment' }).click();
+    assert.equal(await editor.innerText(), '{ resource.service.name = "payment"');
+    await editor.pressSequentially(' && status = ');
+    await page.locator('.cm-tooltip-autocomplete li', { hasText: 'error' }).waitFor();
     await page.close();
   });
 

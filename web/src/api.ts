@@ -93,3 +93,19 @@ export async function fetchTrace(
     throw err;
   }
 }
+
+/** `GET /api/v2/search/tags?scope=`: the attribute names of a scope. */
+export async function tagNames(scope: string): Promise<string[]> {
+  const body = (await getJson('/api/v2/search/tags', { scope })) as Json;
+  const scopes = (body.scopes ?? []) as Json[];
+  return scopes.flatMap((s) => ((s.tags ?? []) as unknown[]).map((t) => text(t)));
+}
+
+/** `GET /api/v2/search/tag/<tag>/values`: the values a tag takes, typed. */
+export async function tagValues(tag: string): Promise<Array<{ type: string; value: string }>> {
+  const body = (await getJson(`/api/v2/search/tag/${encodeURIComponent(tag)}/values`)) as Json;
+  return ((body.tagValues ?? []) as Json[]).map((v) => ({
+    type: text(v.type),
+    value: text(v.value),
+  }));
+}

@@ -3,11 +3,16 @@
  * "Load more" for the next ones. The URL holds the query, range and count (shareable); recent
  * queries are kept in this browser.
  */
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError, searchTraces, type TraceSummary } from '../api';
 import { navigate, onLinkClick } from '../router';
 import { describeRange, PRESETS, resolveRange, DEFAULT_RANGE, type TimeRange } from '../time';
 import { formatDuration, serviceColor } from '../trace/model';
+
+// CodeMirror is most of the UI's code: it loads beside the page, not before it.
+const TraceQLEditor = lazy(() =>
+  import('../editor/traceql-editor').then((m) => ({ default: m.TraceQLEditor })),
+);
 
 const PAGE = 20;
 const HISTORY_KEY = 'vivace.history';
@@ -48,7 +53,6 @@ export function ExplorePage({ params }: { params: URLSearchParams }) {
   const [draft, setDraft] = useState(q || '{}');
   const [results, setResults] = useState<Results>({ state: 'idle' });
   const [recent, setRecent] = useState(recentQueries);
-  const editor = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => setDraft(q || '{}'), [q]);
 
@@ -79,6 +83,9 @@ export function ExplorePage({ params }: { params: URLSearchParams }) {
     setRecent(recentQueries());
     navigate(exploreHref(query, r, n));
   };
+  // The editor keeps the first callback it is given; this one always runs the latest draft.
+  const runRef = useRef(run);
+  runRef.current = run;
 
   const traces =
     results.state === 'done' ? results.traces : results.state === 'loading' ? results.previous : [];
@@ -91,22 +98,17 @@ export function ExplorePage({ params }: { params: URLSearchParams }) {
           run();
         }}
       >
-        <label htmlFor="traceql">TraceQL</label>
-        <textarea
-          id="traceql"
-          ref={editor}
-          className="editor"
-          value={draft}
-          rows={Math.min(8, Math.max(2, draft.split('\n').length))}
-          spellCheck={false}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              run();
-            }
-          }}
-        />
+        <span className="label" id="traceql-label">
+          TraceQL
+        </span>
+        <Suspense fallback={<pre className="editor editor-loading">{draft}</pre>}>
+          <TraceQLEditor
+            value={draft}
+            onChange={setDraft}
+            onRun={() => runRef.current()}
+            {...(results.state === 'error' ? { error: results.message } : {})}
+          />
+        </Suspense>
         <div className="query-bar">
           <select
             aria-label="Time range"
