@@ -11,6 +11,8 @@ import type { SpanBatch } from '../model/index.js';
 import {
   findTraceById,
   runFastStage,
+  serviceGraph,
+  type ServiceGraphEdge,
   searchTraces,
   type FastStage,
   type Series,
@@ -164,6 +166,15 @@ export class Storage {
     stage: FastStage,
   ): Promise<Series[] | undefined> {
     return runFastStage(this, tenant, pipeline, stage);
+  }
+
+  /** The service graph of a time range, for the UI's service map. */
+  serviceGraph(
+    tenant: string,
+    range: { startNs: bigint; endNs: bigint },
+    peerAttributes: readonly string[],
+  ): Promise<ServiceGraphEdge[]> {
+    return serviceGraph(this, tenant, range, peerAttributes);
   }
 
   searchTagNames(tenant: string, opts: TagNamesOptions): Promise<TagNamesResult> {

@@ -120,6 +120,8 @@ export async function startVivace(
       traces: storage,
       search: storage,
       tags: storage,
+      serviceGraph: (tenant, range) =>
+        storage.serviceGraph(tenant, range, config.generator.serviceGraphs.peerAttributes),
       multitenancy: config.multitenancyEnabled,
       metricsText: () => metrics.registry.expose() + generator.exposition(),
       notReady: () => (ready ? undefined : 'starting'),

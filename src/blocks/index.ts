@@ -28,6 +28,7 @@ export {
   type MetricsMeasure,
   type MetricsSqlOptions,
 } from './schema/v1/metrics-sql.js';
+export { serviceGraphSql, type ServiceGraphSqlOptions } from './schema/v1/service-graph-sql.js';
 export {
   tagNamesSql,
   tagValuesSql,

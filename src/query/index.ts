@@ -18,3 +18,4 @@ export {
 export { runFastStage, type FastStage } from './metrics/fast.js';
 export type { MetricsSources } from './metrics/run.js';
 export type { Series } from './metrics/series.js';
+export { serviceGraph, type ServiceGraphEdge } from './service-graph.js';

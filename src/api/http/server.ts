@@ -5,7 +5,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mapError } from '../errors.js';
 import { resolveTenant } from '../../receivers/tenant.js';
-import type { FastStage, MetricsSources, SearchRequest } from '../../query/index.js';
+import type {
+  FastStage,
+  MetricsSources,
+  SearchRequest,
+  ServiceGraphEdge,
+} from '../../query/index.js';
 import type { Pipeline } from '../../traceql/index.js';
 import type { Histogram } from '../../telemetry/index.js';
 import { Router, type RequestContext } from './router.js';
@@ -16,6 +21,7 @@ import {
   type Searcher,
 } from './search-routes.js';
 import { metricsRoute } from './metrics-routes.js';
+import { serviceGraphRoute } from './vivace-routes.js';
 import { addTagRoutes, type TagSearcher } from './tag-routes.js';
 import { traceV1, traceV2, type TraceFinder } from './trace-routes.js';
 
@@ -32,6 +38,11 @@ export interface ApiDeps {
   traces: TraceFinder;
   search: Searcher;
   tags: TagSearcher;
+  /** The service graph of a tenant's spans over a time range (the UI's service map). */
+  serviceGraph?: (
+    tenant: string,
+    range: { startNs: bigint; endNs: bigint },
+  ) => Promise<ServiceGraphEdge[]>;
   /** Result and spans-per-spanset limits of /api/search (Tempo's defaults when absent). */
   searchLimits?: SearchLimits;
   multitenancy: boolean;
@@ -92,6 +103,15 @@ export function buildRouter(deps: ApiDeps): Router {
     .add(['GET', 'POST'], '/api/metrics/query', (ctx) =>
       metricsRoute(ctx, metricsSources(ctx, deps), true, BigInt(Date.now()) * 1_000_000n),
     )
+    .add(get, '/api/vivace/service-graph', (ctx) => {
+      if (!deps.serviceGraph) return text(ctx.res, 404, 'no service graph here');
+      return serviceGraphRoute(
+        ctx,
+        deps.serviceGraph,
+        tenantOf(ctx, deps),
+        BigInt(Date.now()) * 1_000_000n,
+      );
+    })
     .add(get, '/api/echo', (ctx) => text(ctx.res, 200, 'echo'))
     .add(get, '/api/status/buildinfo', (ctx) =>
       text(ctx.res, 200, JSON.stringify(deps.buildInfo), 'application/json'),

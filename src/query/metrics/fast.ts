@@ -30,19 +30,14 @@ import type {
   SpansetFilter,
   SpansetOperand,
 } from '../../traceql/index.js';
-import type {
-  Segment,
-  StoredAttr,
-  StoredResource,
-  StoredScope,
-  StoredSpan,
-} from '../../wal/index.js';
+import type { StoredAttr, StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import { fieldValue, goDuration, spanMatches } from '../search/field-eval.js';
 import { evalSpan, serviceOf, type EvalSpan, type EvalTrace } from '../search/model.js';
 import { decodeAttr } from '../search/values.js';
 import { CompareAccumulator, compareAttributes } from './compare.js';
 import { planSearch } from '../search/plan.js';
 import type { SearchSources } from '../search/search.js';
+import { inBlocks, withData } from '../read-data.js';
 import {
   exemplarSlice,
   exemplarSlices,
@@ -360,9 +355,9 @@ async function runFastAggregate(
     );
     const candidates = new Candidates(stage.exemplars, range);
     if (acquired.length > 0) await addBlocks(src, acquired, plan, stage, acc, candidates);
-    const inBlocks = new Set(acquired.flatMap((b) => b.meta.sources));
+    const built = inBlocks(tenant, acquired);
     for (const seg of segments) {
-      if (seg.spanCount === 0 || inBlocks.has(`${tenant}/${seg.id}`)) continue;
+      if (seg.spanCount === 0 || built(seg)) continue;
       const lines = await seg.readAllSpans();
       for (const line of lines) {
         addHeadSpan(line, seg.resources, seg.scopes, plan, stage, acc, candidates);
@@ -611,10 +606,10 @@ export async function runFastCompare(
     const plan = planFastCompare(pipeline, fn, arrayKeys);
     if (plan === undefined) return undefined;
     const acc = CompareAccumulator.of(fn, range, exemplars);
-    const inBlocks = new Set(acquired.flatMap((b) => b.meta.sources));
+    const built = inBlocks(tenant, acquired);
     const head = [];
     for (const seg of segments) {
-      if (seg.spanCount === 0 || inBlocks.has(`${tenant}/${seg.id}`)) continue;
+      if (seg.spanCount === 0 || built(seg)) continue;
       head.push({ lines: await seg.readAllSpans(), resources: seg.resources, scopes: seg.scopes });
     }
     // A trace in the head and in blocks has its root in one of them: each side learns the other's.
@@ -636,44 +631,6 @@ export async function runFastCompare(
       compareHead(h.lines, h.resources, h.scopes, roots, plan.filters, fn, range, acc);
     return acc.finish();
   });
-}
-
-/** What a query over a range reads: the head's segments, the blocks held, their array keys. */
-interface QueryData {
-  segments: readonly Segment[];
-  acquired: Block[];
-  /** Span attribute keys that hold an array in some block. */
-  arrayKeys: Set<string>;
-}
-
-/**
- * Runs `fn` on a snapshot of the head's segments (taken first: a segment built into a block
- * meanwhile is then in a block of the snapshot that follows) and the blocks that may hold spans
- * starting in the range, held until it ends.
- */
-async function withData<T>(
-  src: SearchSources,
-  tenant: string,
-  range: Intervals,
-  fn: (data: QueryData) => Promise<T>,
-): Promise<T> {
-  const segments = await src.wal.liveSegments(tenant);
-  const acquired = src.store
-    .blocks(tenant)
-    .filter(
-      (b) =>
-        BigInt(b.meta.startUnixMs) * 1_000_000n <= range.endNs &&
-        BigInt(b.meta.endUnixMs + 1) * 1_000_000n > range.startNs,
-    )
-    .filter((b) => b.acquire());
-  try {
-    const arrayKeys = new Set<string>();
-    for (const keys of await Promise.all(acquired.map((b) => b.spanArrayKeys(src.db))))
-      for (const k of keys) arrayKeys.add(k);
-    return await fn({ segments, acquired, arrayKeys });
-  } finally {
-    for (const b of acquired) b.release();
-  }
 }
 
 type Roots = Map<string, { st: bigint; name: string; service: string }>;
