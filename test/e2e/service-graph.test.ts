@@ -136,6 +136,6 @@ describe('service graph from a block', () => {
   it('a range that ends before it starts is a 400', async () => {
     const res = await fetch(`${server.api}/api/vivace/service-graph?start=200&end=100`);
     assert.equal(res.status, 400);
-    assert.equal(await res.text(), 'end must be greater than start');
+    assert.equal(await res.text(), 'end must be greater than start\n');
   });
 });
