@@ -30,6 +30,8 @@ interface SpanDef {
   name: string;
   at: number;
   ms: number;
+  /** OTLP span kind; server by default. */
+  kind?: number;
   error?: boolean;
   attrs?: Record<string, string | number>;
   events?: Array<{ name: string; at: number; attrs: Record<string, string> }>;
@@ -57,7 +59,7 @@ function otlp(traceId: string, spans: SpanDef[]): string {
               spanId: s.id.padStart(16, '0'),
               parentSpanId: s.parent ? s.parent.padStart(16, '0') : '',
               name: s.name,
-              kind: 2,
+              kind: s.kind ?? 2,
               startTimeUnixNano: String(NOW_NS + BigInt(s.at) * MS),
               endTimeUnixNano: String(NOW_NS + BigInt(s.at + s.ms) * MS),
               attributes: Object.entries(s.attrs ?? {}).map(([k, v]) => attr(k, v)),
@@ -107,6 +109,25 @@ const CHECKOUT_SPANS: SpanDef[] = [
     links: [{ traceId: OTHER, spanId: '00000000000000b1' }],
   },
   { id: 'a4', parent: 'a2', service: 'checkout', name: 'SELECT orders', at: 70, ms: 5 },
+];
+
+const CALLS = 'c0ffee00000000000000000000000004';
+
+/** frontend → shop (client/server), shop → postgresql (a database: a virtual node). */
+const CALL_SPANS: SpanDef[] = [
+  { id: 'c1', service: 'web', name: 'GET /', at: 3000, ms: 50 },
+  { id: 'c2', parent: 'c1', service: 'web', name: 'call shop', at: 3005, ms: 40, kind: 3 },
+  { id: 'c3', parent: 'c2', service: 'shop', name: 'ListItems', at: 3006, ms: 30 },
+  {
+    id: 'c4',
+    parent: 'c3',
+    service: 'shop',
+    name: 'SELECT items',
+    at: 3010,
+    ms: 5,
+    kind: 3,
+    attrs: { 'db.system': 'postgresql' },
+  },
 ];
 
 const OTHER_SPANS: SpanDef[] = [
@@ -162,6 +183,7 @@ before(async () => {
   await post(otlp(CHECKOUT, CHECKOUT_SPANS));
   await post(otlp(OTHER, OTHER_SPANS));
   await post(otlp(BIG, bigTrace()));
+  await post(otlp(CALLS, CALL_SPANS));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 
@@ -254,7 +276,59 @@ describe('web UI: explore', () => {
     await page.locator('table.results tbody tr').first().waitFor();
     assert.equal(await page.locator('table.results tbody tr').count(), 1);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction("document.querySelectorAll('table.results tbody tr').length === 3");
+    await page.waitForFunction("document.querySelectorAll('table.results tbody tr').length === 4");
+    await page.close();
+  });
+});
+
+describe('web UI: service map and RED', () => {
+  it('draws services and a database from the stored spans; a node leads to its RED charts', async () => {
+    const page = await open('/services?from=now-1h&to=now');
+    const map = page.getByRole('group', { name: 'Service map' });
+    await map.waitFor();
+    const nodes = await Promise.all(
+      (await map.locator('g.node').all()).map(
+        async (g) => (await g.getAttribute('aria-label')) ?? '',
+      ),
+    );
+    for (const n of ['web', 'shop', 'postgresql (not instrumented)', 'frontend', 'payment']) {
+      assert.ok(nodes.includes(n), `${n} in ${nodes.join(', ')}`);
+    }
+    assert.equal(await map.locator('g.edge').count(), 2);
+    assert.match(
+      (await map.locator('g.edge').first().locator('title').textContent()) ?? '',
+      /shop → postgresql: 1 calls, 0 failed/,
+    );
+    await map.getByRole('button', { name: 'shop', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Service' });
+    assert.match(await panel.innerText(), /Requests\s+[\d.]+\/s/);
+    await panel.getByRole('link', { name: 'RED charts' }).click();
+    await page.waitForURL(/\/red\?service=shop/);
+    const charts = page.getByRole('img', { name: /series over/ });
+    await charts.first().waitFor();
+    assert.deepEqual(await page.locator('figure.chart figcaption').allInnerTexts(), [
+      'Rate',
+      'Errors',
+      'Duration',
+    ]);
+    assert.match(await page.locator('figure.chart').nth(2).innerText(), /p50.*p90.*p99/s);
+    assert.deepEqual(await page.locator('table.operations tbody td:first-child').allInnerTexts(), [
+      'ListItems',
+    ]);
+    await page.close();
+  });
+
+  it('a click on a chart searches the traces of that interval', async () => {
+    const page = await open('/red?service=shop&from=now-1h&to=now');
+    const chart = page.getByRole('img', { name: /^Rate:/ });
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForURL(/\/explore\?/);
+    const q = new URL(page.url()).searchParams.get('q') ?? '';
+    assert.equal(q, '{ resource.service.name = "shop" && (kind = server || kind = consumer) }');
+    assert.match(new URL(page.url()).searchParams.get('from') ?? '', /^\d{13}$/);
     await page.close();
   });
 });

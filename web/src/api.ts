@@ -109,3 +109,76 @@ export async function tagValues(tag: string): Promise<Array<{ type: string; valu
     value: text(v.value),
   }));
 }
+
+export interface ServiceEdge {
+  client: string;
+  server: string;
+  virtual: boolean;
+  calls: number;
+  failed: number;
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/** `GET /api/vivace/service-graph`: the edges between services over a range (unix seconds). */
+export async function fetchServiceGraph(startS: number, endS: number): Promise<ServiceEdge[]> {
+  const body = (await getJson('/api/vivace/service-graph', {
+    start: String(Math.floor(startS)),
+    end: String(Math.ceil(endS)),
+  })) as { edges?: ServiceEdge[] };
+  return body.edges ?? [];
+}
+
+/** A series of a metrics answer: its labels (as text) and its points. */
+export interface MetricSeries {
+  labels: Record<string, string>;
+  points: Array<{ timeMs: number; value: number }>;
+}
+
+function labelsOf(list: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of (list ?? []) as Json[]) {
+    const v = (l.value ?? {}) as Json;
+    out[text(l.key)] = text(v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue);
+  }
+  return out;
+}
+
+/** `GET /api/metrics/query`: one value per series over the range. */
+export async function metricsInstant(
+  q: string,
+  startS: number,
+  endS: number,
+): Promise<MetricSeries[]> {
+  const body = (await getJson('/api/metrics/query', {
+    q,
+    start: String(Math.floor(startS)),
+    end: String(Math.ceil(endS)),
+  })) as Json;
+  return ((body.series ?? []) as Json[]).map((s) => ({
+    labels: labelsOf(s.labels),
+    points: [{ timeMs: endS * 1000, value: Number(s.value ?? 0) }],
+  }));
+}
+
+/** `GET /api/metrics/query_range`: the series over the range at `stepS` seconds. */
+export async function metricsRange(
+  q: string,
+  startS: number,
+  endS: number,
+  stepS: number,
+): Promise<MetricSeries[]> {
+  const body = (await getJson('/api/metrics/query_range', {
+    q,
+    start: String(Math.floor(startS)),
+    end: String(Math.ceil(endS)),
+    step: `${Math.max(1, Math.round(stepS))}s`,
+  })) as Json;
+  return ((body.series ?? []) as Json[]).map((s) => ({
+    labels: labelsOf(s.labels),
+    points: ((s.samples ?? []) as Json[]).map((p) => ({
+      timeMs: Number(text(p.timestampMs, '0')),
+      value: Number(p.value ?? 0),
+    })),
+  }));
+}

@@ -4,8 +4,12 @@ import { navigate, onLinkClick, TRACE_ID, useLocation } from './router';
 import { ExplorePage } from './pages/explore';
 import { openTraceFile } from './trace/upload';
 
-// The trace view is the heaviest page: loaded when first opened.
+// Pages other than Explore load when first opened.
 const TracePage = lazy(() => import('./pages/trace').then((m) => ({ default: m.TracePage })));
+const ServicesPage = lazy(() =>
+  import('./pages/services').then((m) => ({ default: m.ServicesPage })),
+);
+const RedPage = lazy(() => import('./pages/red').then((m) => ({ default: m.RedPage })));
 
 type Theme = 'light' | 'dark';
 
@@ -125,6 +129,14 @@ export function App() {
         {trace ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>
             <TracePage traceId={decodeURIComponent(trace[1] as string)} />
+          </Suspense>
+        ) : path === '/services' ? (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <ServicesPage params={params} />
+          </Suspense>
+        ) : path === '/red' ? (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <RedPage params={params} />
           </Suspense>
         ) : path === '/explore' || path === '/' ? (
           <ExplorePage params={params} />
