@@ -118,6 +118,13 @@ export function App() {
           >
             Explore
           </a>
+          <a
+            href="/services"
+            onClick={onLinkClick}
+            aria-current={path === '/services' || path === '/red' ? 'page' : undefined}
+          >
+            Service map
+          </a>
         </nav>
         <OpenTrace />
         <OpenFile />

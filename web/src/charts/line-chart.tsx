@@ -3,7 +3,10 @@
  * zero, hover shows the values at the nearest point, a click reports that point's time.
  */
 import { useMemo, useState } from 'react';
-import { serviceColor } from '../trace/model';
+
+/** Distinct line colours, in order (readable on light and dark backgrounds). */
+const PALETTE = ['#3d71d9', '#e8743b', '#19a979', '#945ecf', '#d64550', '#13a4b4'];
+const colorOf = (i: number) => PALETTE[i % PALETTE.length] as string;
 
 export interface ChartLine {
   name: string;
@@ -90,12 +93,12 @@ export function LineChart({
           <text className="axis" x={W - PAD.right} y={H - 6} textAnchor="end">
             {new Date(t1).toLocaleTimeString()}
           </text>
-          {lines.map((l) => (
+          {lines.map((l, i) => (
             <polyline
               key={l.name}
               className="line"
               fill="none"
-              stroke={serviceColor(l.name)}
+              stroke={colorOf(i)}
               strokeWidth={2}
               points={l.points.map((p) => `${x(p.timeMs)},${y(p.value)}`).join(' ')}
             >
@@ -109,11 +112,11 @@ export function LineChart({
       )}
       <p className="legend" aria-live="polite">
         {at !== undefined && `${new Date(at).toLocaleTimeString()}: `}
-        {lines.map((l) => {
+        {lines.map((l, i) => {
           const v = at === undefined ? undefined : l.points.find((p) => p.timeMs === at)?.value;
           return (
             <span key={l.name}>
-              <span className="swatch" style={{ background: serviceColor(l.name) }} />
+              <span className="swatch" style={{ background: colorOf(i) }} />
               {l.name}
               {v !== undefined ? ` ${format(v)}` : ''}{' '}
             </span>

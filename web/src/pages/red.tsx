@@ -44,9 +44,11 @@ async function load(
   ]);
   const one = (name: string, series: MetricSeries[]): ChartLine[] =>
     series.slice(0, 1).map((x) => ({ name, points: x.points }));
+  // No error spans gives no series: drawn as zero over the rate's intervals.
+  const zero = (rate[0]?.points ?? []).map((p) => ({ timeMs: p.timeMs, value: 0 }));
   return {
     rate: one('requests/s', rate),
-    errors: one('errors/s', errors),
+    errors: errors.length > 0 ? one('errors/s', errors) : [{ name: 'errors/s', points: zero }],
     duration: duration.map((x) => ({
       name: `p${Math.round(Number(x.labels.p) * 100)}`,
       points: x.points,

@@ -132,79 +132,87 @@ function ServiceMap({
   const sel = selected === undefined ? undefined : stats.get(selected);
   return (
     <div className="map-body">
-      <svg className="map" width={width} height={height} role="group" aria-label="Service map">
-        <defs>
-          <marker
-            id="arrow"
-            viewBox="0 0 10 10"
-            refX="10"
-            refY="5"
-            markerWidth="8"
-            markerHeight="8"
-            orient="auto"
-          >
-            <path d="M0,0 L10,5 L0,10 z" className="arrowhead" />
-          </marker>
-        </defs>
-        {edges.map((e) => {
-          const a = pos.get(e.client);
-          const b = pos.get(e.server);
-          if (!a || !b) return null;
-          const [x1, y1] = [a.x + NODE_W, a.y + NODE_H / 2];
-          const [x2, y2] =
-            e.client === e.server ? [a.x + NODE_W - 20, a.y] : [b.x, b.y + NODE_H / 2];
-          const mx = (x1 + x2) / 2;
-          return (
-            <g key={`${e.client}>${e.server}`} className={`edge${e.failed > 0 ? ' failing' : ''}`}>
-              <path
-                d={`M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`}
-                markerEnd="url(#arrow)"
-              />
-              <text x={mx} y={(y1 + y2) / 2 - 6} textAnchor="middle">
-                {(e.calls / seconds).toFixed(2)}/s · p90 {formatDuration(e.p90Ms * 1000)}
-              </text>
-              <title>
-                {e.client} → {e.server}: {e.calls} calls, {e.failed} failed
-              </title>
-            </g>
-          );
-        })}
-        {placed.map((p) => {
-          const at = pos.get(p.id) as { x: number; y: number };
-          const st = stats.get(p.id);
-          const isVirtual = virtual.has(p.id) && !st;
-          return (
-            <g
-              key={p.id}
-              className={`node${selected === p.id ? ' selected' : ''}${isVirtual ? ' virtual' : ''}`}
-              transform={`translate(${at.x},${at.y})`}
-              role="button"
-              tabIndex={0}
-              aria-label={`${p.id}${isVirtual ? ' (not instrumented)' : ''}`}
-              onClick={() => onSelect(p.id)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' || e.key === ' ') {
-                  e.preventDefault();
-                  onSelect(p.id);
-                }
-              }}
+      <div className="map-scroll">
+        <svg className="map" width={width} height={height} role="group" aria-label="Service map">
+          <defs>
+            <marker
+              id="arrow"
+              viewBox="0 0 10 10"
+              refX="10"
+              refY="5"
+              markerWidth="8"
+              markerHeight="8"
+              orient="auto"
             >
-              <rect width={NODE_W} height={NODE_H} rx={6} />
-              <rect width={6} height={NODE_H} rx={3} style={{ fill: serviceColor(p.id) }} />
-              <text x={14} y={22} className="node-name">
-                {p.id}
-              </text>
-              <text x={14} y={44} className="node-stats">
-                {st
-                  ? `${st.rate.toFixed(2)}/s · ${(st.errorRate * 100).toFixed(1)}% err · p90 ${formatDuration(st.p90s * 1e6)}`
-                  : isVirtual
-                    ? 'not instrumented'
-                    : 'no server spans'}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
+              <path d="M0,0 L10,5 L0,10 z" className="arrowhead" />
+            </marker>
+          </defs>
+          {edges.map((e) => {
+            const a = pos.get(e.client);
+            const b = pos.get(e.server);
+            if (!a || !b) return null;
+            const [x1, y1] = [a.x + NODE_W, a.y + NODE_H / 2];
+            const [x2, y2] =
+              e.client === e.server ? [a.x + NODE_W - 20, a.y] : [b.x, b.y + NODE_H / 2];
+            const mx = (x1 + x2) / 2;
+            return (
+              <g
+                key={`${e.client}>${e.server}`}
+                className={`edge${e.failed > 0 ? ' failing' : ''}${selected === e.client || selected === e.server ? ' lit' : ''}`}
+              >
+                <path
+                  d={`M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`}
+                  markerEnd="url(#arrow)"
+                />
+                {/* Labels for the selected node's edges only: all of them at once overlap. */}
+                {(selected === e.client || selected === e.server) && (
+                  <text x={mx} y={(y1 + y2) / 2 - 6} textAnchor="middle">
+                    {(e.calls / seconds).toFixed(2)}/s · p90 {formatDuration(e.p90Ms * 1000)}
+                  </text>
+                )}
+                <title>
+                  {e.client} → {e.server}: {e.calls} calls, {e.failed} failed
+                </title>
+              </g>
+            );
+          })}
+          {placed.map((p) => {
+            const at = pos.get(p.id) as { x: number; y: number };
+            const st = stats.get(p.id);
+            const isVirtual = virtual.has(p.id) && !st;
+            return (
+              <g
+                key={p.id}
+                className={`node${selected === p.id ? ' selected' : ''}${isVirtual ? ' virtual' : ''}`}
+                transform={`translate(${at.x},${at.y})`}
+                role="button"
+                tabIndex={0}
+                aria-label={`${p.id}${isVirtual ? ' (not instrumented)' : ''}`}
+                onClick={() => onSelect(p.id)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    onSelect(p.id);
+                  }
+                }}
+              >
+                <rect width={NODE_W} height={NODE_H} rx={6} />
+                <rect width={6} height={NODE_H} rx={3} style={{ fill: serviceColor(p.id) }} />
+                <text x={14} y={22} className="node-name">
+                  {p.id}
+                </text>
+                <text x={14} y={44} className="node-stats">
+                  {st
+                    ? `${st.rate.toFixed(2)}/s · ${(st.errorRate * 100).toFixed(1)}% err · p90 ${formatDuration(st.p90s * 1e6)}`
+                    : isVirtual
+                      ? 'not instrumented'
+                      : 'no server spans'}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
       {selected !== undefined && (
         <aside className="details" aria-label="Service">
           <h2>{selected}</h2>

@@ -319,9 +319,16 @@ function Waterfall({ trace, rows, collapsed, selected, path, onSelect, onToggle 
                     }}
                   />
                 ))}
-                <span className="bar-text" style={{ left: `${Math.min(left + width, 92)}%` }}>
-                  {formatDuration(s.durationUs)}
-                </span>
+                {left + width > 80 ? (
+                  // A bar reaching the right edge carries its duration inside, at its end.
+                  <span className="bar-text inside" style={{ right: `${100 - left - width}%` }}>
+                    {formatDuration(s.durationUs)}
+                  </span>
+                ) : (
+                  <span className="bar-text" style={{ left: `${left + width}%` }}>
+                    {formatDuration(s.durationUs)}
+                  </span>
+                )}
               </div>
             </div>
           );
