@@ -4,8 +4,8 @@
  * p50/p90/p99; its operations with their rates. Clicking a point searches the traces of that
  * interval.
  */
-import { useEffect, useState } from 'react';
-import { ApiError, metricsInstant, metricsRange, type MetricSeries } from '../api';
+import { metricsInstant, metricsRange, type MetricSeries } from '../api';
+import { AsyncStatus, useAsync } from '../use-async';
 import { LineChart, type ChartLine } from '../charts/line-chart';
 import { navigate, onLinkClick } from '../router';
 import { resolveRange, type TimeRange } from '../time';
@@ -60,28 +60,14 @@ async function load(
   };
 }
 
-type Loaded =
-  { state: 'loading' } | { state: 'error'; message: string } | { state: 'done'; red: Red };
-
 export function RedPage({ params }: { params: URLSearchParams }) {
   const service = params.get('service') ?? '';
   const operation = params.get('operation') ?? undefined;
   const range = rangeOf(params);
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-  useEffect(() => {
-    if (!service) return;
-    let cancelled = false;
-    setLoaded({ state: 'loading' });
-    load(service, operation, range).then(
-      (red) => !cancelled && setLoaded({ state: 'done', red }),
-      (err: unknown) =>
-        !cancelled &&
-        setLoaded({ state: 'error', message: err instanceof ApiError ? err.message : String(err) }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [service, operation, range.from, range.to]);
+  const loaded = useAsync(
+    () => (service ? load(service, operation, range) : Promise.resolve(undefined)),
+    [service, operation, range.from, range.to],
+  );
   const href = (over: Record<string, string | undefined>) => {
     const p = new URLSearchParams({
       service,
@@ -107,8 +93,8 @@ export function RedPage({ params }: { params: URLSearchParams }) {
     );
   }
   const traces = (status: string) => (timeMs: number) => {
-    if (loaded.state !== 'done') return;
-    const from = String(timeMs - loaded.red.stepS * 1000);
+    if (loaded.state !== 'done' || !loaded.value) return;
+    const from = String(timeMs - loaded.value.stepS * 1000);
     const q = `{ ${filterOf(service, operation)}${status} }`;
     navigate(`/explore?${new URLSearchParams({ q, from, to: String(timeMs) }).toString()}`);
   };
@@ -126,30 +112,25 @@ export function RedPage({ params }: { params: URLSearchParams }) {
         )}
         <RangeSelect range={range} onChange={(r) => navigate(href({ from: r.from, to: r.to }))} />
       </div>
-      {loaded.state === 'loading' && <p className="muted">Loading…</p>}
-      {loaded.state === 'error' && (
-        <p role="alert" className="error">
-          {loaded.message}
-        </p>
-      )}
-      {loaded.state === 'done' && (
+      <AsyncStatus loaded={loaded} />
+      {loaded.state === 'done' && loaded.value && (
         <>
           <div className="charts">
             <LineChart
               title="Rate"
-              lines={loaded.red.rate}
+              lines={loaded.value.rate}
               format={(v) => `${v.toFixed(2)}/s`}
               onPick={traces('')}
             />
             <LineChart
               title="Errors"
-              lines={loaded.red.errors}
+              lines={loaded.value.errors}
               format={(v) => `${v.toFixed(2)}/s`}
               onPick={traces(' && status = error')}
             />
             <LineChart
               title="Duration"
-              lines={loaded.red.duration}
+              lines={loaded.value.duration}
               format={(v) => formatDuration(v * 1e6)}
               onPick={traces('')}
             />
@@ -165,7 +146,7 @@ export function RedPage({ params }: { params: URLSearchParams }) {
               </tr>
             </thead>
             <tbody>
-              {loaded.red.operations.map((o) => (
+              {loaded.value.operations.map((o) => (
                 <tr key={o.name}>
                   <td>
                     <a href={href({ operation: o.name })} onClick={onLinkClick}>

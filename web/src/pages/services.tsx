@@ -4,8 +4,9 @@
  * uninstrumented service), an edge per caller and callee with its call rate; callers left of
  * what they call. Selecting a node offers its RED charts and a search of its traces.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { ApiError, fetchServiceGraph, metricsInstant, type ServiceEdge } from '../api';
+import { useMemo, useState } from 'react';
+import { fetchServiceGraph, metricsInstant, type ServiceEdge } from '../api';
+import { AsyncStatus, useAsync } from '../use-async';
 import { navigate, onLinkClick } from '../router';
 import { layoutColumns } from '../services/layout';
 import { resolveRange, type TimeRange } from '../time';
@@ -21,12 +22,13 @@ interface NodeStats {
 
 const SERVER = 'kind = server || kind = consumer';
 
-type Loaded =
-  | { state: 'loading' }
-  | { state: 'error'; message: string }
-  | { state: 'done'; edges: ServiceEdge[]; stats: Map<string, NodeStats>; seconds: number };
+interface MapData {
+  edges: ServiceEdge[];
+  stats: Map<string, NodeStats>;
+  seconds: number;
+}
 
-async function load(range: TimeRange): Promise<Loaded> {
+async function load(range: TimeRange): Promise<MapData> {
   const { startMs, endMs } = resolveRange(range, Date.now());
   const [s, e] = [startMs / 1000, endMs / 1000];
   const by = (series: Awaited<ReturnType<typeof metricsInstant>>) =>
@@ -52,7 +54,7 @@ async function load(range: TimeRange): Promise<Loaded> {
       p90s: p90s.get(service) ?? 0,
     });
   }
-  return { state: 'done', edges, stats, seconds: Math.max(1, e - s) };
+  return { edges, stats, seconds: Math.max(1, e - s) };
 }
 
 const NODE_W = 190;
@@ -62,21 +64,8 @@ const ROW = 96;
 
 export function ServicesPage({ params }: { params: URLSearchParams }) {
   const range = rangeOf(params);
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const loaded = useAsync(() => load(range), [range.from, range.to]);
   const [selected, setSelected] = useState<string | undefined>(params.get('service') ?? undefined);
-  useEffect(() => {
-    let cancelled = false;
-    setLoaded({ state: 'loading' });
-    load(range).then(
-      (l) => !cancelled && setLoaded(l),
-      (err: unknown) =>
-        !cancelled &&
-        setLoaded({ state: 'error', message: err instanceof ApiError ? err.message : String(err) }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [range.from, range.to]);
   return (
     <section className="services">
       <div className="query-bar">
@@ -86,14 +75,9 @@ export function ServicesPage({ params }: { params: URLSearchParams }) {
           onChange={(r) => navigate(`/services?from=${r.from}&to=${r.to}`)}
         />
       </div>
-      {loaded.state === 'loading' && <p className="muted">Loading…</p>}
-      {loaded.state === 'error' && (
-        <p role="alert" className="error">
-          {loaded.message}
-        </p>
-      )}
+      <AsyncStatus loaded={loaded} />
       {loaded.state === 'done' && (
-        <ServiceMap {...loaded} range={range} selected={selected} onSelect={setSelected} />
+        <ServiceMap {...loaded.value} range={range} selected={selected} onSelect={setSelected} />
       )}
     </section>
   );

@@ -5,6 +5,7 @@
  * Enter shows the details.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { AsyncStatus, useAsync } from '../use-async';
 import { fetchTrace } from '../api';
 import { onLinkClick } from '../router';
 import { criticalPath, traceStatistics, type PathSegment } from '../trace/analysis';
@@ -23,57 +24,24 @@ import { uploadedTrace } from '../trace/upload';
 const ROW = 26;
 const OVERSCAN = 12;
 
-type Loaded =
-  | { state: 'loading' }
-  | { state: 'missing' }
-  | { state: 'error'; message: string }
-  | { state: 'done'; trace: UiTrace; json: unknown };
-
 export function TracePage({ traceId }: { traceId: string }) {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    if (traceId === 'file') {
-      const file = uploadedTrace();
-      setLoaded(file ? { state: 'done', ...file } : { state: 'missing' });
-      return;
-    }
-    setLoaded({ state: 'loading' });
-    fetchTrace(traceId).then(
-      (found) => {
-        if (!cancelled) setLoaded(found ? { state: 'done', ...found } : { state: 'missing' });
-      },
-      (err: unknown) => {
-        if (!cancelled)
-          setLoaded({ state: 'error', message: String(err instanceof Error ? err.message : err) });
-      },
+  const loaded = useAsync(
+    () => (traceId === 'file' ? Promise.resolve(uploadedTrace()) : fetchTrace(traceId)),
+    [traceId],
+  );
+  if (loaded.state !== 'done') return <AsyncStatus loaded={loaded} />;
+  if (loaded.value === undefined) {
+    return (
+      <p role="alert" className="error">
+        Trace {traceId} was not found.{' '}
+        <a href="/explore" onClick={onLinkClick}>
+          Search traces
+        </a>
+        .
+      </p>
     );
-    return () => {
-      cancelled = true;
-    };
-  }, [traceId]);
-  switch (loaded.state) {
-    case 'loading':
-      return <p className="muted">Loading trace {traceId}…</p>;
-    case 'missing':
-      return (
-        <p role="alert" className="error">
-          Trace {traceId} was not found.{' '}
-          <a href="/explore" onClick={onLinkClick}>
-            Search traces
-          </a>
-          .
-        </p>
-      );
-    case 'error':
-      return (
-        <p role="alert" className="error">
-          {loaded.message}
-        </p>
-      );
-    case 'done':
-      return <TraceView trace={loaded.trace} json={loaded.json} />;
   }
+  return <TraceView trace={loaded.value.trace} json={loaded.value.json} />;
 }
 
 type Tab = 'waterfall' | 'flame' | 'stats';
