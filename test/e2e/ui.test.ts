@@ -202,6 +202,16 @@ const explore = (q: string) =>
   `/explore?${new URLSearchParams({ q, from: 'now-1h', to: 'now' }).toString()}`;
 
 describe('web UI: explore', () => {
+  it('loads the first page, editor included, in under a second', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${ui}/explore`);
+    await page.getByRole('textbox', { name: 'TraceQL query' }).waitFor();
+    // Milliseconds since the navigation started, in the page's own clock.
+    const ms = await page.evaluate<number>('performance.now()');
+    assert.ok(ms < 1000, `${Math.round(ms)} ms`);
+    await page.close();
+  });
+
   it('runs the query in the URL: newest trace first, with root, counts and matched spans', async () => {
     const page = await open(explore('{ resource.service.name = "frontend" }'));
     const rows = page.locator('table.results tbody tr');
