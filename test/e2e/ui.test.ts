@@ -281,6 +281,28 @@ describe('web UI: explore', () => {
     await page.close();
   });
 
+  it('takes an absolute time range, kept in the URL as unix ms', async () => {
+    const page = await open(explore('{}'));
+    await page.locator('table.results tbody tr').first().waitFor();
+    await page.getByRole('combobox', { name: 'Time range' }).selectOption('custom');
+    const local = (ms: number) => {
+      const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 19);
+    };
+    const dayAgo = Date.now() - 86_400_000;
+    await page.getByLabel('From').fill(local(dayAgo - 3_600_000));
+    await page.getByLabel('To').fill(local(dayAgo));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('0 traces in').waitFor();
+    const url = new URL(page.url());
+    assert.match(url.searchParams.get('from') ?? '', /^\d{13}$/);
+    assert.equal(
+      Number(url.searchParams.get('to')) - Number(url.searchParams.get('from')),
+      3_600_000,
+    );
+    await page.close();
+  });
+
   it('loads more traces past the first page', async () => {
     const page = await open(`${explore('{}')}&limit=1`);
     await page.locator('table.results tbody tr').first().waitFor();

@@ -6,7 +6,8 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError, searchTraces, type TraceSummary } from '../api';
 import { navigate, onLinkClick } from '../router';
-import { describeRange, PRESETS, resolveRange, DEFAULT_RANGE, type TimeRange } from '../time';
+import { resolveRange, DEFAULT_RANGE, type TimeRange } from '../time';
+import { RangeSelect } from './time-range';
 import { formatDuration, serviceColor } from '../trace/model';
 
 // CodeMirror is most of the UI's code: it loads beside the page, not before it.
@@ -110,22 +111,7 @@ export function ExplorePage({ params }: { params: URLSearchParams }) {
           />
         </Suspense>
         <div className="query-bar">
-          <select
-            aria-label="Time range"
-            value={
-              PRESETS.some((p) => p.from === range.from) && range.to === 'now' ? range.from : ''
-            }
-            onChange={(e) => run(draft, { from: e.target.value, to: 'now' })}
-          >
-            {PRESETS.some((p) => p.from === range.from) && range.to === 'now' ? null : (
-              <option value="">{describeRange(range, Date.now())}</option>
-            )}
-            {PRESETS.map((p) => (
-              <option key={p.from} value={p.from}>
-                {p.label}
-              </option>
-            ))}
-          </select>
+          <RangeSelect range={range} onChange={(r) => run(draft, r)} />
           <button type="submit" className="primary">
             Run query
           </button>
