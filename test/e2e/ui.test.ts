@@ -281,6 +281,31 @@ describe('web UI: explore', () => {
     await page.close();
   });
 
+  it('builds a query from the search builder, shows it, and runs it', async () => {
+    const page = await open('/explore');
+    await page.getByRole('button', { name: 'Search builder' }).click();
+    const service = page.getByLabel('Service');
+    await service.locator('option', { hasText: 'payment' }).waitFor({ state: 'attached' });
+    await service.selectOption('payment');
+    await page.getByLabel('Status').selectOption('error');
+    await page.getByRole('button', { name: 'Add attribute condition' }).click();
+    const row = page.getByRole('group', { name: 'Attribute condition 1' });
+    await row.getByLabel('Attribute').fill('payment.amount');
+    await row.getByLabel('Operator').selectOption('>');
+    await row.getByLabel('Value').fill('1000');
+    const built =
+      '{ resource.service.name = "payment" && status = error && span.payment.amount > 1000 }';
+    assert.equal(await page.getByLabel('Built query').innerText(), built);
+    await page.getByRole('button', { name: 'Run built query' }).click();
+    await page.locator('table.results tbody tr').first().waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('q'), built);
+    assert.deepEqual(await page.locator('table.results tbody td:last-child').allInnerTexts(), [
+      'Charge',
+    ]);
+    assert.equal(await page.getByRole('textbox', { name: 'TraceQL query' }).innerText(), built);
+    await page.close();
+  });
+
   it('takes an absolute time range, kept in the URL as unix ms', async () => {
     const page = await open(explore('{}'));
     await page.locator('table.results tbody tr').first().waitFor();

@@ -8,6 +8,7 @@ import { ApiError, searchTraces, type TraceSummary } from '../api';
 import { navigate, onLinkClick } from '../router';
 import { resolveRange, DEFAULT_RANGE, type TimeRange } from '../time';
 import { RangeSelect } from './time-range';
+import { SearchBuilder } from '../builder/builder';
 import { formatDuration, serviceColor } from '../trace/model';
 
 // CodeMirror is most of the UI's code: it loads beside the page, not before it.
@@ -54,6 +55,7 @@ export function ExplorePage({ params }: { params: URLSearchParams }) {
   const [draft, setDraft] = useState(q || '{}');
   const [results, setResults] = useState<Results>({ state: 'idle' });
   const [recent, setRecent] = useState(recentQueries);
+  const [building, setBuilding] = useState(false);
 
   useEffect(() => setDraft(q || '{}'), [q]);
 
@@ -117,6 +119,22 @@ export function ExplorePage({ params }: { params: URLSearchParams }) {
           </button>
           <span className="muted">Ctrl+Enter</span>
         </div>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={building}
+          onClick={() => setBuilding((b) => !b)}
+        >
+          {building ? 'Hide the search builder' : 'Search builder'}
+        </button>
+        {building && (
+          <SearchBuilder
+            onRun={(q) => {
+              setDraft(q);
+              run(q);
+            }}
+          />
+        )}
         {recent.length > 0 && (
           <details className="recent">
             <summary>Recent queries</summary>
