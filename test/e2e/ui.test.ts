@@ -534,6 +534,38 @@ describe('web UI: trace view', () => {
     await page.close();
   });
 
+  it('finds spans in the trace: counts matches, expands and selects each in turn', async () => {
+    const page = await open(`/trace/${CHECKOUT}`);
+    const rows = page.getByRole('treeitem');
+    await rows.first().waitFor();
+    await rows.nth(1).getByRole('button', { name: 'Collapse' }).click();
+    assert.equal(await rows.count(), 2);
+    const find = page.getByRole('textbox', { name: 'Find in trace' });
+    await find.fill('charge');
+    await page.getByText('– of 1').waitFor();
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await page.getByText('1 of 1').waitFor();
+    assert.equal(await rows.count(), 4);
+    assert.match(await page.locator('.row.match').innerText(), /payment\s+Charge/);
+    assert.match(await page.getByRole('complementary').innerText(), /payment: Charge/);
+    await find.fill('nothing like this');
+    await page.getByText('no match').waitFor();
+    await page.close();
+  });
+
+  it('the minimap shows the whole trace and scrolls where it is clicked', async () => {
+    const page = await open(`/trace/${BIG}`);
+    const minimap = page.getByRole('img', { name: /^Overview of 10000 rows; rows 1 to/ });
+    await minimap.waitFor();
+    const box = await minimap.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height - 1);
+    await page.getByRole('img', { name: /rows 9\d{3} to / }).waitFor();
+    // Clicked near the bottom: the rows in view are the last parent's children.
+    assert.match(await page.getByRole('treeitem').last().innerText(), /call 9[78]\./);
+    await page.close();
+  });
+
   it('switches between light and dark themes', async () => {
     const page = await open('/explore');
     const theme = 'document.documentElement.dataset.theme';

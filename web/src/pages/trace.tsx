@@ -11,8 +11,10 @@ import { onLinkClick } from '../router';
 import { criticalPath, traceStatistics, type PathSegment } from '../trace/analysis';
 import { FlameGraph } from '../trace/flame-graph';
 import {
+  ancestorIds,
   formatDuration,
   serviceColor,
+  spanHasText,
   toOtlpJson,
   visibleSpans,
   type Attr,
@@ -65,6 +67,22 @@ function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
   const [showPath, setShowPath] = useState(false);
   const path = useMemo(() => (showPath ? criticalPath(trace) : []), [trace, showPath]);
   const rows = useMemo(() => visibleSpans(trace, collapsed), [trace, collapsed]);
+  const [find, setFind] = useState('');
+  const matches = useMemo(() => trace.spans.filter((s) => spanHasText(s, find)), [trace, find]);
+  const matchIds = useMemo(() => new Set(matches.map((s) => s.spanId)), [matches]);
+  const [current, setCurrent] = useState(-1);
+  const [jump, setJump] = useState<{ spanId: string; seq: number } | undefined>(undefined);
+  /** Shows match `i` (wrapping): its ancestors expanded, scrolled to and selected. */
+  const show = (i: number) => {
+    if (matches.length === 0) return;
+    const k = ((i % matches.length) + matches.length) % matches.length;
+    const span = matches[k] as UiSpan;
+    const up = new Set(ancestorIds(trace, span));
+    setCollapsed((c) => new Set([...c].filter((id) => !up.has(id))));
+    setCurrent(k);
+    setSelected(span);
+    setJump((j) => ({ spanId: span.spanId, seq: (j?.seq ?? 0) + 1 }));
+  };
   const toggle = (s: UiSpan, open?: boolean) => {
     if (s.children.length === 0) return;
     setCollapsed((c) => {
@@ -121,6 +139,45 @@ function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
             Critical path
           </label>
         )}
+        {tab === 'waterfall' && (
+          <span className="find" role="search">
+            <input
+              aria-label="Find in trace"
+              placeholder="Find in trace"
+              value={find}
+              onChange={(e) => {
+                setFind(e.target.value);
+                setCurrent(-1);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') show(e.shiftKey ? current - 1 : current + 1);
+              }}
+            />
+            {find && (
+              <span className="muted" aria-live="polite">
+                {matches.length === 0
+                  ? 'no match'
+                  : `${current < 0 ? '–' : current + 1} of ${matches.length}`}
+              </span>
+            )}
+            <button
+              type="button"
+              aria-label="Previous match"
+              disabled={matches.length === 0}
+              onClick={() => show(current - 1)}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              aria-label="Next match"
+              disabled={matches.length === 0}
+              onClick={() => show(current + 1)}
+            >
+              ↓
+            </button>
+          </span>
+        )}
         <button onClick={() => download(trace, json)}>Download OTLP JSON</button>
       </div>
       <div className="trace-body">
@@ -131,6 +188,8 @@ function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
             collapsed={collapsed}
             selected={selected}
             path={path}
+            matches={matchIds}
+            jump={jump}
             onSelect={setSelected}
             onToggle={toggle}
           />
@@ -152,11 +211,25 @@ interface WaterfallProps {
   selected: UiSpan | undefined;
   /** Critical path segments to draw (none when hidden). */
   path: readonly PathSegment[];
+  /** Spans matching the find box. */
+  matches: ReadonlySet<string>;
+  /** A span to scroll to and focus (each new `seq` once). */
+  jump: { spanId: string; seq: number } | undefined;
   onSelect: (s: UiSpan) => void;
   onToggle: (s: UiSpan, open?: boolean) => void;
 }
 
-function Waterfall({ trace, rows, collapsed, selected, path, onSelect, onToggle }: WaterfallProps) {
+function Waterfall({
+  trace,
+  rows,
+  collapsed,
+  selected,
+  path,
+  matches,
+  jump,
+  onSelect,
+  onToggle,
+}: WaterfallProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const onPath = useMemo(() => {
     const by = new Map<string, PathSegment[]>();
@@ -178,6 +251,15 @@ function Waterfall({ trace, rows, collapsed, selected, path, onSelect, onToggle 
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
+  // Each jump once, when the rows it expanded are in place (not again when rows change later).
+  const jumped = useRef(0);
+  useEffect(() => {
+    if (jump === undefined || jump.seq === jumped.current) return;
+    const i = rows.findIndex((s) => s.spanId === jump.spanId);
+    if (i < 0) return;
+    jumped.current = jump.seq;
+    move(i);
+  }, [jump, rows]);
   const total = Math.max(1, trace.endUs - trace.startUs);
   const first = Math.max(0, Math.floor(view.top / ROW) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((view.top + view.height) / ROW) + OVERSCAN);
@@ -208,101 +290,171 @@ function Waterfall({ trace, rows, collapsed, selected, path, onSelect, onToggle 
       action();
     }
   };
+  const visibleFirst = Math.floor(view.top / ROW);
+  const visibleLast = Math.ceil((view.top + view.height) / ROW);
   return (
-    <div
-      className="waterfall"
-      ref={scroller}
-      role="tree"
-      aria-label="Spans"
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      aria-activedescendant={rows[focus] ? `span-${rows[focus].spanId}` : undefined}
-      onScroll={(e) => {
-        const top = e.currentTarget.scrollTop;
-        setView((v) => ({ ...v, top }));
-      }}
-    >
-      <div style={{ height: rows.length * ROW, position: 'relative' }}>
-        {rows.slice(first, last).map((s, k) => {
-          const i = first + k;
-          const left = ((s.startUs - trace.startUs) / total) * 100;
-          const width = Math.max(0.2, (s.durationUs / total) * 100);
-          const open = !collapsed.has(s.spanId);
-          return (
-            <div
-              key={s.spanId + String(i)}
-              id={`span-${s.spanId}`}
-              role="treeitem"
-              aria-level={s.depth + 1}
-              aria-expanded={s.children.length > 0 ? open : undefined}
-              aria-selected={selected === s}
-              className={`row${selected === s ? ' selected' : ''}${i === focus ? ' focused' : ''}${s.status === 'error' ? ' failed' : ''}${onPath.has(s.spanId) ? ' critical' : ''}`}
-              style={{ top: i * ROW, height: ROW }}
-              onClick={() => {
-                setFocus(i);
-                onSelect(s);
-              }}
-            >
-              <div className="label" style={{ paddingLeft: 6 + s.depth * 14 }}>
-                {s.children.length > 0 ? (
-                  <button
-                    className="twisty"
-                    aria-label={open ? 'Collapse' : 'Expand'}
-                    tabIndex={-1}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      onToggle(s);
-                    }}
-                  >
-                    {open ? '▾' : '▸'}
-                  </button>
-                ) : (
-                  <span className="twisty" />
-                )}
-                <span className="swatch" style={{ background: serviceColor(s.service) }} />
-                <span className="service">{s.service}</span> <span className="name">{s.name}</span>
-                {s.status === 'error' && (
-                  <>
-                    {' '}
-                    <span className="badge error">error</span>
-                  </>
-                )}
-              </div>
-              <div className="bar-area">
-                <div
-                  className="bar"
-                  style={{
-                    left: `${left}%`,
-                    width: `${width}%`,
-                    background: serviceColor(s.service),
-                  }}
-                />
-                {(onPath.get(s.spanId) ?? []).map((seg) => (
+    <div className="waterfall-box">
+      <Minimap
+        trace={trace}
+        rows={rows}
+        first={visibleFirst}
+        last={visibleLast}
+        onJump={(fraction) => {
+          const el = scroller.current;
+          if (el) el.scrollTop = fraction * rows.length * ROW - el.clientHeight / 2;
+        }}
+      />
+      <div
+        className="waterfall"
+        ref={scroller}
+        role="tree"
+        aria-label="Spans"
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={rows[focus] ? `span-${rows[focus].spanId}` : undefined}
+        onScroll={(e) => {
+          const top = e.currentTarget.scrollTop;
+          setView((v) => ({ ...v, top }));
+        }}
+      >
+        <div style={{ height: rows.length * ROW, position: 'relative' }}>
+          {rows.slice(first, last).map((s, k) => {
+            const i = first + k;
+            const left = ((s.startUs - trace.startUs) / total) * 100;
+            const width = Math.max(0.2, (s.durationUs / total) * 100);
+            const open = !collapsed.has(s.spanId);
+            return (
+              <div
+                key={s.spanId + String(i)}
+                id={`span-${s.spanId}`}
+                role="treeitem"
+                aria-level={s.depth + 1}
+                aria-expanded={s.children.length > 0 ? open : undefined}
+                aria-selected={selected === s}
+                className={`row${selected === s ? ' selected' : ''}${i === focus ? ' focused' : ''}${s.status === 'error' ? ' failed' : ''}${onPath.has(s.spanId) ? ' critical' : ''}${matches.has(s.spanId) ? ' match' : ''}`}
+                style={{ top: i * ROW, height: ROW }}
+                onClick={() => {
+                  setFocus(i);
+                  onSelect(s);
+                }}
+              >
+                <div className="label" style={{ paddingLeft: 6 + s.depth * 14 }}>
+                  {s.children.length > 0 ? (
+                    <button
+                      className="twisty"
+                      aria-label={open ? 'Collapse' : 'Expand'}
+                      tabIndex={-1}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onToggle(s);
+                      }}
+                    >
+                      {open ? '▾' : '▸'}
+                    </button>
+                  ) : (
+                    <span className="twisty" />
+                  )}
+                  <span className="swatch" style={{ background: serviceColor(s.service) }} />
+                  <span className="service">{s.service}</span>{' '}
+                  <span className="name">{s.name}</span>
+                  {s.status === 'error' && (
+                    <>
+                      {' '}
+                      <span className="badge error">error</span>
+                    </>
+                  )}
+                </div>
+                <div className="bar-area">
                   <div
-                    key={seg.startUs}
-                    className="path-segment"
+                    className="bar"
                     style={{
-                      left: `${((seg.startUs - trace.startUs) / total) * 100}%`,
-                      width: `${Math.max(0.2, ((seg.endUs - seg.startUs) / total) * 100)}%`,
+                      left: `${left}%`,
+                      width: `${width}%`,
+                      background: serviceColor(s.service),
                     }}
                   />
-                ))}
-                {left + width > 80 ? (
-                  // A bar reaching the right edge carries its duration inside, at its end.
-                  <span className="bar-text inside" style={{ right: `${100 - left - width}%` }}>
-                    {formatDuration(s.durationUs)}
-                  </span>
-                ) : (
-                  <span className="bar-text" style={{ left: `${left + width}%` }}>
-                    {formatDuration(s.durationUs)}
-                  </span>
-                )}
+                  {(onPath.get(s.spanId) ?? []).map((seg) => (
+                    <div
+                      key={seg.startUs}
+                      className="path-segment"
+                      style={{
+                        left: `${((seg.startUs - trace.startUs) / total) * 100}%`,
+                        width: `${Math.max(0.2, ((seg.endUs - seg.startUs) / total) * 100)}%`,
+                      }}
+                    />
+                  ))}
+                  {left + width > 80 ? (
+                    // A bar reaching the right edge carries its duration inside, at its end.
+                    <span className="bar-text inside" style={{ right: `${100 - left - width}%` }}>
+                      {formatDuration(s.durationUs)}
+                    </span>
+                  ) : (
+                    <span className="bar-text" style={{ left: `${left + width}%` }}>
+                      {formatDuration(s.durationUs)}
+                    </span>
+                  )}
+                </div>
               </div>
-            </div>
-          );
-        })}
+            );
+          })}
+        </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * The whole trace in 48 pixels above the waterfall: a line per row from its start to its end, and
+ * the rows in view framed; a click scrolls there.
+ */
+function Minimap({
+  trace,
+  rows,
+  first,
+  last,
+  onJump,
+}: {
+  trace: UiTrace;
+  rows: UiSpan[];
+  first: number;
+  last: number;
+  onJump: (fraction: number) => void;
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const ratio = window.devicePixelRatio || 1;
+    const w = c.clientWidth;
+    const h = c.clientHeight;
+    c.width = w * ratio;
+    c.height = h * ratio;
+    ctx.scale(ratio, ratio);
+    const total = Math.max(1, trace.endUs - trace.startUs);
+    const n = Math.max(1, rows.length);
+    const rowH = Math.max(1, h / n);
+    rows.forEach((s, i) => {
+      ctx.fillStyle = s.status === 'error' ? '#c4242b' : serviceColor(s.service);
+      const x = ((s.startUs - trace.startUs) / total) * w;
+      ctx.fillRect(x, (i / n) * h, Math.max(1, (s.durationUs / total) * w), rowH);
+    });
+    ctx.strokeStyle = '#ff9f1a';
+    ctx.lineWidth = 2;
+    const top = (Math.max(0, first) / n) * h;
+    ctx.strokeRect(1, top, w - 2, Math.max(3, ((Math.min(n, last) - first) / n) * h));
+  }, [trace, rows, first, last]);
+  return (
+    <canvas
+      ref={canvas}
+      className="minimap"
+      role="img"
+      aria-label={`Overview of ${rows.length} rows; rows ${first + 1} to ${Math.min(rows.length, last)} in view`}
+      onClick={(e) => {
+        const rect = e.currentTarget.getBoundingClientRect();
+        onJump((e.clientY - rect.top) / rect.height);
+      }}
+    />
   );
 }
 

@@ -290,3 +290,33 @@ export function toOtlpJson(doc: unknown): { resourceSpans: unknown[] } {
     })),
   };
 }
+
+/** Whether a span's name, service, id, attributes or event names hold `text` (any case). */
+export function spanHasText(span: UiSpan, text: string): boolean {
+  const t = text.toLowerCase();
+  if (t === '') return false;
+  const has = (v: string) => v.toLowerCase().includes(t);
+  return (
+    has(span.name) ||
+    has(span.service) ||
+    has(span.spanId) ||
+    span.attrs.some((a) => has(a.key) || has(a.value)) ||
+    span.events.some((e) => has(e.name))
+  );
+}
+
+/** The ids of a span's ancestors in the trace, nearest first. */
+export function ancestorIds(trace: UiTrace, span: UiSpan): string[] {
+  const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (
+    let p = byId.get(span.parentSpanId);
+    p && !seen.has(p.spanId);
+    p = byId.get(p.parentSpanId)
+  ) {
+    seen.add(p.spanId);
+    out.push(p.spanId);
+  }
+  return out;
+}
