@@ -10,6 +10,7 @@ const ServicesPage = lazy(() =>
   import('./pages/services').then((m) => ({ default: m.ServicesPage })),
 );
 const RedPage = lazy(() => import('./pages/red').then((m) => ({ default: m.RedPage })));
+const ComparePage = lazy(() => import('./pages/compare').then((m) => ({ default: m.ComparePage })));
 
 type Theme = 'light' | 'dark';
 
@@ -140,6 +141,10 @@ export function App() {
         ) : path === '/services' ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>
             <ServicesPage params={params} />
+          </Suspense>
+        ) : path === '/compare' ? (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <ComparePage params={params} />
           </Suspense>
         ) : path === '/red' ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { AsyncStatus, useAsync } from '../use-async';
 import { fetchTrace } from '../api';
-import { onLinkClick } from '../router';
+import { navigate, onLinkClick, TRACE_ID } from '../router';
 import { criticalPath, traceStatistics, type PathSegment } from '../trace/analysis';
 import { FlameGraph } from '../trace/flame-graph';
 import {
@@ -47,6 +47,32 @@ export function TracePage({ traceId }: { traceId: string }) {
 }
 
 type Tab = 'waterfall' | 'flame' | 'stats';
+
+/** Opens the comparison of this trace with another, by id. */
+function CompareWith({ traceId }: { traceId: string }) {
+  const [other, setOther] = useState('');
+  const valid = TRACE_ID.test(other.trim());
+  return (
+    <form
+      className="compare-with"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) navigate(`/compare?a=${traceId}&b=${other.trim().toLowerCase()}`);
+      }}
+    >
+      <input
+        aria-label="Compare with trace"
+        placeholder="Compare with trace id"
+        value={other}
+        onChange={(e) => setOther(e.target.value)}
+        spellCheck={false}
+      />
+      <button type="submit" disabled={!valid}>
+        Compare
+      </button>
+    </form>
+  );
+}
 
 /** Saves the trace as an OTLP JSON file. */
 function download(trace: UiTrace, json: unknown): void {
@@ -179,6 +205,7 @@ function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
           </span>
         )}
         <button onClick={() => download(trace, json)}>Download OTLP JSON</button>
+        <CompareWith traceId={trace.traceId} />
       </div>
       <div className="trace-body">
         {tab === 'waterfall' && (
