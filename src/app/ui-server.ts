@@ -1,7 +1,8 @@
 /**
  * The server on the UI port: the web UI's files (web/dist, built by `npm ci`), the page for any
- * other path being the UI's own `index.html` (the UI routes in the browser), `/api/…` forwarded
- * to the API port so that the UI has one origin, and `/status`, a page of what the process holds.
+ * other path being the UI's own `index.html` (the UI routes in the browser), and `/api/…`
+ * forwarded to the API port so that the UI has one origin. Without a built UI, every page is a
+ * short status page saying how to build it.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -100,11 +101,6 @@ async function serveUi(
 ): Promise<void> {
   const root = opts.webRoot ?? DEFAULT_WEB_ROOT;
   const urlPath = new URL(req.url ?? '/', 'http://ui').pathname;
-  if (urlPath === '/status') {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(statusPage(opts));
-    return;
-  }
   const file = (await uiFile(root, urlPath)) ?? (await uiFile(root, '/index.html'));
   if (file === undefined) {
     // Installed without building the UI (dev dependencies omitted): say how to get it.

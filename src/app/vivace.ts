@@ -120,6 +120,17 @@ export async function startVivace(
       traces: storage,
       search: storage,
       tags: storage,
+      statusInfo: () => ({
+        version: VERSION,
+        ready,
+        uptimeSeconds: Math.round(process.uptime()),
+        components: Object.entries(ports).map(([name, port]) => ({ name, port })),
+        retention: {
+          blockRetentionMs: config.compactor.blockRetentionMs,
+          compactedBlockRetentionMs: config.compactor.compactedBlockRetentionMs,
+          maxTotalBytes: config.compactor.maxTotalBytes,
+        },
+      }),
       serviceGraph: (tenant, range) =>
         storage.serviceGraph(tenant, range, config.generator.serviceGraphs.peerAttributes),
       multitenancy: config.multitenancyEnabled,

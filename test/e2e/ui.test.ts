@@ -390,6 +390,25 @@ describe('web UI: service map and RED', () => {
   });
 });
 
+describe('web UI: status', () => {
+  it('shows the process, its ports, what was received and what is stored', async () => {
+    const page = await open('/status');
+    const ingest = page.getByRole('article', { name: 'Ingest' });
+    await ingest.waitFor();
+    // 4 + 1 + 10,000 + 4 spans sent by this suite.
+    assert.match(await ingest.innerText(), /Spans received\s+10,009/);
+    assert.match(await ingest.innerText(), /Spans refused\s+none/);
+    const process = await page.getByRole('article', { name: 'Process' }).innerText();
+    assert.match(process, /State\s+ready/);
+    assert.match(process, new RegExp(`ui\\s+${server.app.ports.ui}`));
+    assert.match(
+      await page.getByRole('article', { name: 'Storage' }).innerText(),
+      /WAL\s+[\d.]+ \w+ in \d+ segments/,
+    );
+    await page.close();
+  });
+});
+
 describe('web UI: trace view', () => {
   it('opens a trace from the results: a waterfall row per span, depth first', async () => {
     const page = await open(explore('{ resource.service.name = "payment" }'));

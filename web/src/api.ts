@@ -182,3 +182,17 @@ export async function metricsRange(
     })),
   }));
 }
+
+export interface StatusReport {
+  version: string;
+  ready: boolean;
+  uptimeSeconds: number;
+  components: Array<{ name: string; port: number }>;
+  retention: { blockRetentionMs: number; compactedBlockRetentionMs: number; maxTotalBytes: number };
+  metrics: Record<string, Array<{ labels: Record<string, string>; value: number }>>;
+}
+
+/** `GET /api/vivace/status`. */
+export async function fetchStatus(): Promise<StatusReport> {
+  return (await getJson('/api/vivace/status')) as StatusReport;
+}

@@ -10,6 +10,7 @@ const ServicesPage = lazy(() =>
   import('./pages/services').then((m) => ({ default: m.ServicesPage })),
 );
 const RedPage = lazy(() => import('./pages/red').then((m) => ({ default: m.RedPage })));
+const StatusPage = lazy(() => import('./pages/status').then((m) => ({ default: m.StatusPage })));
 const ComparePage = lazy(() => import('./pages/compare').then((m) => ({ default: m.ComparePage })));
 
 type Theme = 'light' | 'dark';
@@ -126,6 +127,13 @@ export function App() {
           >
             Service map
           </a>
+          <a
+            href="/status"
+            onClick={onLinkClick}
+            aria-current={path === '/status' ? 'page' : undefined}
+          >
+            Status
+          </a>
         </nav>
         <OpenTrace />
         <OpenFile />
@@ -141,6 +149,10 @@ export function App() {
         ) : path === '/services' ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>
             <ServicesPage params={params} />
+          </Suspense>
+        ) : path === '/status' ? (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <StatusPage />
           </Suspense>
         ) : path === '/compare' ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>

@@ -21,7 +21,7 @@ import {
   type Searcher,
 } from './search-routes.js';
 import { metricsRoute } from './metrics-routes.js';
-import { serviceGraphRoute } from './vivace-routes.js';
+import { serviceGraphRoute, statusRoute, type StatusInfo } from './vivace-routes.js';
 import { addTagRoutes, type TagSearcher } from './tag-routes.js';
 import { traceV1, traceV2, type TraceFinder } from './trace-routes.js';
 
@@ -38,6 +38,8 @@ export interface ApiDeps {
   traces: TraceFinder;
   search: Searcher;
   tags: TagSearcher;
+  /** What the status page shows besides the metrics. */
+  statusInfo?: () => StatusInfo;
   /** The service graph of a tenant's spans over a time range (the UI's service map). */
   serviceGraph?: (
     tenant: string,
@@ -111,6 +113,10 @@ export function buildRouter(deps: ApiDeps): Router {
         tenantOf(ctx, deps),
         BigInt(Date.now()) * 1_000_000n,
       );
+    })
+    .add(get, '/api/vivace/status', (ctx) => {
+      if (!deps.statusInfo) return text(ctx.res, 404, 'no status here');
+      statusRoute(ctx, deps.statusInfo(), deps.metricsText());
     })
     .add(get, '/api/echo', (ctx) => text(ctx.res, 200, 'echo'))
     .add(get, '/api/status/buildinfo', (ctx) =>
