@@ -6,7 +6,7 @@
  * an unknown trace, the theme, and a 10,000-span trace scrolled without a long task over 200 ms.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -388,6 +388,44 @@ describe('web UI: service map and RED', () => {
     assert.match(new URL(page.url()).searchParams.get('from') ?? '', /^\d{13}$/);
     await page.close();
   });
+});
+
+describe('web UI: accessibility', () => {
+  const AXE = readFileSync(
+    path.join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
+    'utf8',
+  );
+  const pages: Array<[string, string, string]> = [
+    ['explore', explore('{ resource.service.name = "frontend" }'), 'table.results tbody tr'],
+    ['trace', `/trace/${CHECKOUT}`, '[role=treeitem]'],
+    ['service map', '/services?from=now-1h&to=now', 'g.node'],
+    ['RED', '/red?service=shop&from=now-1h&to=now', 'figure.chart svg'],
+    ['status', '/status', 'article'],
+  ];
+  for (const theme of ['light', 'dark']) {
+    for (const [name, url, ready] of pages) {
+      it(`${name}, ${theme} theme: no axe violations (contrast, names, roles)`, async () => {
+        const page = await browser.newPage();
+        await page.goto(`${ui}/explore`);
+        await page.evaluate(`localStorage.setItem('vivace.theme', '${theme}')`);
+        await page.goto(`${ui}${url}`);
+        await page.locator(ready).first().waitFor();
+        await page.evaluate(AXE);
+        const result = await page.evaluate<{
+          violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
+        }>("axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })");
+        const found = result.violations.map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 3)
+              .join(', ')}`,
+        );
+        assert.deepEqual(found, []);
+        await page.close();
+      });
+    }
+  }
 });
 
 describe('web UI: status', () => {

@@ -3,7 +3,7 @@
  * last few seconds, what was refused and why), storage (WAL, blocks per tenant, disk) and
  * retention. Read from `/api/vivace/status` every 5 seconds.
  */
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { fetchStatus, type StatusReport } from '../api';
 import { formatDuration } from '../trace/model';
 
@@ -153,12 +153,12 @@ export function StatusPage() {
             <dt>Compaction failures</dt>
             <dd>{sum(report, 'vivace_compaction_failures_total')}</dd>
             {disks.map(([kind, free]) => (
-              <span key={kind} style={{ display: 'contents' }}>
+              <Fragment key={kind}>
                 <dt>Disk ({kind})</dt>
                 <dd>
                   {bytes(free)} free of {bytes(sizes.get(kind) ?? 0)}
                 </dd>
-              </span>
+              </Fragment>
             ))}
             <dt>Retention</dt>
             <dd>
