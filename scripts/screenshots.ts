@@ -31,7 +31,12 @@ try {
     `/explore?q=${encodeURIComponent(q)}&from=now-30m&to=now`,
     'table.results tbody tr',
   );
-  const link = await page.locator('a.trace-link').first().getAttribute('href');
+  const links = await Promise.all(
+    (await page.locator('a.trace-link').all()).map(
+      async (a) => (await a.getAttribute('href')) ?? '',
+    ),
+  );
+  const link = links[0];
   await shot('trace', link ?? '/explore', '[role=treeitem]');
   await page.getByRole('checkbox', { name: 'Critical path' }).check();
   await page.getByRole('treeitem').nth(2).click();
@@ -41,6 +46,19 @@ try {
   await page.screenshot({ path: path.join(OUT, 'flame-graph.png') });
   await page.getByRole('tab', { name: 'Statistics' }).click();
   await page.screenshot({ path: path.join(OUT, 'statistics.png') });
+  const ids = links.slice(0, 2).map((l) => l.replace('/trace/', ''));
+  await shot('compare', `/compare?a=${ids[0]}&b=${ids[1]}`, 'table.compare-table tbody tr');
+  await page.goto(`${ui}/explore`);
+  await page.getByRole('button', { name: 'Search builder' }).click();
+  await page.getByLabel('Service').selectOption('payment');
+  await page.getByLabel('Status').selectOption('error');
+  await page.getByRole('button', { name: 'Add attribute condition' }).click();
+  await page.getByLabel('Attribute', { exact: true }).fill('http.status_code');
+  await page.getByLabel('Operator').selectOption('>=');
+  await page.getByLabel('Value').fill('500');
+  await page.screenshot({ path: path.join(OUT, 'search-builder.png') });
+  console.log('docs/screenshots/search-builder.png');
+  await shot('status', '/status', 'article');
   await shot('service-map', '/services?from=now-30m&to=now&service=checkout', 'g.node');
   await shot('red', '/red?service=checkout&from=now-30m&to=now', 'figure.chart svg');
   await page.emulateMedia({ colorScheme: 'dark' });

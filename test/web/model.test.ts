@@ -92,6 +92,8 @@ describe('trace model', () => {
       [999_600, '1s'],
       [1_520_000, '1.52s'],
       [125_000_000, '2m 5s'],
+      [11_040_000_000, '3h 4m'],
+      [1_209_600_000_000, '14d 0h'],
     ];
     for (const [us, want] of cases) assert.equal(formatDuration(us), want, String(us));
   });

@@ -176,6 +176,13 @@ export function StatusPage() {
               </tr>
             </thead>
             <tbody>
+              {blocks.length === 0 && (
+                <tr>
+                  <td colSpan={3} className="muted">
+                    No blocks yet: spans are in the WAL until a block is cut.
+                  </td>
+                </tr>
+              )}
               {blocks.map(([tenant, n]) => (
                 <tr key={tenant}>
                   <th scope="row">{tenant}</th>

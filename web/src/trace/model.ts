@@ -247,13 +247,15 @@ function short(v: number): string {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
-/** A duration in microseconds, as people read it (`850µs`, `12.3ms`, `1.52s`, `2m 5s`). */
+/** A duration in microseconds, as people read it (`850µs`, `12.3ms`, `1.52s`, `2m 5s`, `3h 4m`, `14d 0h`). */
 export function formatDuration(us: number): string {
   if (us < 1000) return `${Math.round(us)}µs`;
   if (us < 999_500) return `${short(us / 1000)}ms`;
   if (us < 59_950_000) return `${short(us / 1_000_000)}s`;
   const s = Math.round(us / 1_000_000);
-  return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
 /** A stable colour per service (hue from its name). */
