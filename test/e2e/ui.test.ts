@@ -494,9 +494,15 @@ describe('web UI: trace view', () => {
     assert.match(text, /host\.name\s+payment-1/);
     assert.match(text, /exception at \+30ms/);
     assert.match(text, /CardError: declined\n\s*at charge \(pay\.js:12\)/);
+    // The page's address names the span shown.
+    assert.equal(new URL(page.url()).searchParams.get('span'), '00000000000000a3');
     await details.getByRole('link', { name: new RegExp(OTHER) }).click();
-    await page.waitForURL(new RegExp(`/trace/${OTHER}`));
-    await page.getByRole('treeitem', { name: /GET \/cart/ }).waitFor();
+    await page.waitForURL(new RegExp(`/trace/${OTHER}\\?span=00000000000000b1`));
+    // The linked span is opened.
+    assert.match(
+      await page.getByRole('complementary', { name: 'Span details' }).innerText(),
+      /frontend: GET \/cart/,
+    );
     await page.close();
   });
 

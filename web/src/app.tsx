@@ -144,7 +144,7 @@ export function App() {
       <main>
         {trace ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>
-            <TracePage traceId={decodeURIComponent(trace[1] as string)} />
+            <TracePage traceId={decodeURIComponent(trace[1] as string)} params={params} />
           </Suspense>
         ) : path === '/services' ? (
           <Suspense fallback={<p className="muted">Loading…</p>}>

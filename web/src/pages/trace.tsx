@@ -26,7 +26,7 @@ import { uploadedTrace } from '../trace/upload';
 const ROW = 26;
 const OVERSCAN = 12;
 
-export function TracePage({ traceId }: { traceId: string }) {
+export function TracePage({ traceId, params }: { traceId: string; params: URLSearchParams }) {
   const loaded = useAsync(
     () => (traceId === 'file' ? Promise.resolve(uploadedTrace()) : fetchTrace(traceId)),
     [traceId],
@@ -43,7 +43,14 @@ export function TracePage({ traceId }: { traceId: string }) {
       </p>
     );
   }
-  return <TraceView trace={loaded.value.trace} json={loaded.value.json} />;
+  return (
+    <TraceView
+      trace={loaded.value.trace}
+      json={loaded.value.json}
+      traceId={traceId}
+      params={params}
+    />
+  );
 }
 
 type Tab = 'waterfall' | 'flame' | 'stats';
@@ -84,12 +91,43 @@ function download(trace: UiTrace, json: unknown): void {
   URL.revokeObjectURL(a.href);
 }
 
-function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
+const TABS: readonly Tab[] = ['waterfall', 'flame', 'stats'];
+
+/**
+ * The trace's page: the URL holds the view (`view=flame|stats`) and the selected span
+ * (`span=<id>`, which a link to a span opens).
+ */
+function TraceView({
+  trace,
+  json,
+  traceId,
+  params,
+}: {
+  trace: UiTrace;
+  json: unknown;
+  traceId: string;
+  params: URLSearchParams;
+}) {
   const root = trace.spans[0];
   const errors = trace.spans.filter((s) => s.status === 'error').length;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const [selected, setSelected] = useState<UiSpan | undefined>(undefined);
-  const [tab, setTab] = useState<Tab>('waterfall');
+  const spanParam = params.get('span') ?? '';
+  const tab: Tab = TABS.find((t) => t === params.get('view')) ?? 'waterfall';
+  const selected = useMemo(
+    () => trace.spans.find((s) => s.spanId === spanParam),
+    [trace, spanParam],
+  );
+  const setInUrl = (over: { span?: string; view?: Tab }) => {
+    const p = new URLSearchParams();
+    const span = 'span' in over ? over.span : spanParam;
+    const view = over.view ?? tab;
+    if (span) p.set('span', span);
+    if (view !== 'waterfall') p.set('view', view);
+    const q = p.toString();
+    navigate(`/trace/${traceId}${q ? `?${q}` : ''}`, true);
+  };
+  const setSelected = (s: UiSpan | undefined) => setInUrl({ span: s?.spanId ?? '' });
+  const setTab = (t: Tab) => setInUrl({ view: t });
   const [showPath, setShowPath] = useState(false);
   const path = useMemo(() => (showPath ? criticalPath(trace) : []), [trace, showPath]);
   const rows = useMemo(() => visibleSpans(trace, collapsed), [trace, collapsed]);
@@ -98,16 +136,23 @@ function TraceView({ trace, json }: { trace: UiTrace; json: unknown }) {
   const matchIds = useMemo(() => new Set(matches.map((s) => s.spanId)), [matches]);
   const [current, setCurrent] = useState(-1);
   const [jump, setJump] = useState<{ spanId: string; seq: number } | undefined>(undefined);
+  // A span named by the URL (a link, a shared address) is shown: its ancestors expanded, in view.
+  useEffect(() => {
+    if (!selected) return;
+    const up = new Set(ancestorIds(trace, selected));
+    setCollapsed((c) =>
+      [...c].some((id) => up.has(id)) ? new Set([...c].filter((id) => !up.has(id))) : c,
+    );
+    setJump((j) => ({ spanId: selected.spanId, seq: (j?.seq ?? 0) + 1 }));
+  }, [trace, selected]);
   /** Shows match `i` (wrapping): its ancestors expanded, scrolled to and selected. */
   const show = (i: number) => {
     if (matches.length === 0) return;
     const k = ((i % matches.length) + matches.length) % matches.length;
     const span = matches[k] as UiSpan;
-    const up = new Set(ancestorIds(trace, span));
-    setCollapsed((c) => new Set([...c].filter((id) => !up.has(id))));
     setCurrent(k);
+    // Selecting it expands its ancestors and scrolls to it (the effect above).
     setSelected(span);
-    setJump((j) => ({ spanId: span.spanId, seq: (j?.seq ?? 0) + 1 }));
   };
   const toggle = (s: UiSpan, open?: boolean) => {
     if (s.children.length === 0) return;
