@@ -60,7 +60,7 @@ try {
   console.log('docs/screenshots/search-builder.png');
   await shot('status', '/status', 'article');
   await shot('service-map', '/services?from=now-30m&to=now&service=checkout', 'g.node');
-  await shot('red', '/red?service=checkout&from=now-30m&to=now', 'figure.chart svg');
+  await shot('red', '/red?service=checkout&from=now-30m&to=now', 'figure.chart canvas');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.evaluate("localStorage.setItem('vivace.theme', 'dark')");
   await shot(

@@ -399,7 +399,7 @@ describe('web UI: accessibility', () => {
     ['explore', explore('{ resource.service.name = "frontend" }'), 'table.results tbody tr'],
     ['trace', `/trace/${CHECKOUT}`, '[role=treeitem]'],
     ['service map', '/services?from=now-1h&to=now', 'g.node'],
-    ['RED', '/red?service=shop&from=now-1h&to=now', 'figure.chart svg'],
+    ['RED', '/red?service=shop&from=now-1h&to=now', 'figure.chart canvas'],
     ['status', '/status', 'article'],
   ];
   for (const theme of ['light', 'dark']) {
