@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { criticalPath, selfTime, traceStatistics } from '../../web/src/trace/analysis.js';
 import { placeInTree, type UiSpan } from '../../web/src/trace/model.js';
+import { uiSpan } from './spans.js';
 
 function span(
   id: string,
@@ -12,24 +13,14 @@ function span(
   end: number,
   error = false,
 ): UiSpan {
-  return {
+  return uiSpan({
     spanId: id,
     parentSpanId: parent,
-    name: `op-${id}`,
-    kind: 'server',
     service,
     startUs: start,
     durationUs: end - start,
     status: error ? 'error' : 'unset',
-    statusMessage: '',
-    attrs: [],
-    resource: [],
-    scope: { name: '', version: '', attrs: [] },
-    events: [],
-    links: [],
-    depth: 0,
-    children: [],
-  };
+  });
 }
 
 // root 0–100 ├ b 10–15 (└ b1 11–12) └ c 30–35

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareTraces } from '../../web/src/trace/compare.js';
 import { placeInTree, type UiSpan } from '../../web/src/trace/model.js';
+import { uiSpan } from './spans.js';
 
 function span(
   id: string,
@@ -12,24 +13,15 @@ function span(
   us: number,
   error = false,
 ): UiSpan {
-  return {
+  return uiSpan({
     spanId: id,
     parentSpanId: parent,
-    name,
-    kind: 'server',
     service,
+    name,
     startUs: Number(id.replace(/\D/g, '') || 0),
     durationUs: us,
     status: error ? 'error' : 'unset',
-    statusMessage: '',
-    attrs: [],
-    resource: [],
-    scope: { name: '', version: '', attrs: [] },
-    events: [],
-    links: [],
-    depth: 0,
-    children: [],
-  };
+  });
 }
 
 describe('compare two traces', () => {
