@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { postOtlp } from '../helpers/otlp-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const S = 1_000_000_000n;
@@ -62,11 +63,7 @@ let server: TestServer;
 
 before(async () => {
   server = await startTestServer();
-  const res = await fetch(`${server.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: otlpJson(),
-  });
+  const res = await postOtlp(server.otlpHttp, otlpJson(), { 'Content-Type': 'application/json' });
   assert.equal(res.status, 200);
 });
 after(() => server.close());

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { postOtlp } from '../helpers/otlp-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const MS = 1_000_000n;
@@ -75,11 +76,7 @@ const bucketMs = (ms: number) => 2 ** Math.ceil(Math.log2(ms * 1e6)) / 1e6;
 let server: TestServer;
 before(async () => {
   server = await startTestServer();
-  const res = await fetch(`${server.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: body(),
-  });
+  const res = await postOtlp(server.otlpHttp, body(), { 'Content-Type': 'application/json' });
   assert.equal(res.status, 200);
 });
 after(() => server.close());

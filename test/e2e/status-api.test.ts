@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { parseExposition } from '../../src/api/http/vivace-routes.js';
+import { postOtlp } from '../helpers/otlp-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -47,11 +48,7 @@ it('answers what the process is, on which ports, and how many spans it took', as
       },
     ],
   });
-  const sent = await fetch(`${server.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body,
-  });
+  const sent = await postOtlp(server.otlpHttp, body, { 'Content-Type': 'application/json' });
   assert.equal(sent.status, 200);
   const res = await fetch(`${server.api}/api/vivace/status`);
   assert.equal(res.status, 200);

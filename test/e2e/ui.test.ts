@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { postOtlp } from '../helpers/otlp-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -167,12 +168,8 @@ let browser: Browser;
 let ui: string;
 
 async function post(body: string): Promise<void> {
-  const res = await fetch(`${server.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body,
-  });
-  assert.equal(res.status, 200, await res.text());
+  const res = await postOtlp(server.otlpHttp, body, { 'Content-Type': 'application/json' });
+  assert.equal(res.status, 200, res.body.toString());
 }
 
 before(async () => {
