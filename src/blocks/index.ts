@@ -16,6 +16,7 @@ export {
   type CompiledFilter,
   type CompileOptions,
   type SearchSource,
+  type SpanRows,
   type TraceSpansSqlOptions,
 } from './schema/v1/search-sql.js';
 export {

@@ -3,7 +3,12 @@
  * is bit i of a span's flags) compiled to SQL, a conservative per-trace SQL condition on those
  * flags, and which fields the pipeline and the response read.
  */
-import { compileFilter, type CompiledFilter, type CompileOptions } from '../../blocks/index.js';
+import {
+  compileFilter,
+  type CompiledFilter,
+  type CompileOptions,
+  type SpanRows,
+} from '../../blocks/index.js';
 import type {
   Field,
   FieldExpr,
@@ -57,6 +62,12 @@ export interface SearchPlan {
   valuesNeedAttributes: boolean;
   /** Fields reported on each returned span, in first-seen order, with their response keys. */
   outputFields: OutputField[];
+  /**
+   * When SQL decides a one-filter query and every span attribute a page reports is one the
+   * filter requires (`CompiledFilter.spanRows`), those keys with their row conditions: the
+   * statement that picks a page's spans can give their values.
+   */
+  reportedRows?: ReadonlyMap<string, SpanRows>;
 }
 
 export interface OutputField {
@@ -158,6 +169,8 @@ export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): Se
   for (const e of valueExprs) collectFields(e, valueFields);
   const everything = [...fields, ...valueFields, ...selects];
   const sqlDecides = compiled.every((c) => c.exact) && flagsDecide(pipeline);
+  const output = outputFields([...fields, ...selects]);
+  const reportedRows = rowsReported(output, compiled, sqlDecides);
   const needsTree =
     structural ||
     everything.some((f) => f.kind === 'Intrinsic' && TREE_INTRINSICS.has(f.intrinsic));
@@ -176,8 +189,35 @@ export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): Se
     valuesNeedAttributes: valueFields.some(
       (f) => f.kind === 'Attribute' || !COLUMN_INTRINSICS.has(f.intrinsic),
     ),
-    outputFields: outputFields([...fields, ...selects]),
+    outputFields: output,
+    ...(reportedRows === undefined ? {} : { reportedRows }),
   };
+}
+
+/** See `SearchPlan.reportedRows`. */
+function rowsReported(
+  output: readonly OutputField[],
+  compiled: readonly CompiledFilter[],
+  sqlDecides: boolean,
+): ReadonlyMap<string, SpanRows> | undefined {
+  const only = compiled.length === 1 ? compiled[0] : undefined;
+  if (!sqlDecides || only?.spanRows === undefined) return undefined;
+  const out = new Map<string, SpanRows>();
+  for (const { field } of output) {
+    if (field.kind === 'Intrinsic') {
+      // Event and link intrinsics are read with the span whole.
+      if (field.intrinsic.startsWith('event') || field.intrinsic.startsWith('link')) return;
+      continue;
+    }
+    // Resource and scope attributes come with the resource and scope.
+    if (!field.parent && (field.scope === 'resource' || field.scope === 'instrumentation'))
+      continue;
+    const cond =
+      field.scope === 'span' && !field.parent ? only.spanRows.get(field.name) : undefined;
+    if (cond === undefined) return undefined;
+    out.set(field.name, cond);
+  }
+  return out.size === 0 ? undefined : out;
 }
 
 function collectFields(e: FieldExpr, out: Field[]): void {

@@ -16,7 +16,7 @@ import {
   traceSummariesSql,
 } from '../../blocks/index.js';
 import type { Pipeline, SpansetFilter } from '../../traceql/index.js';
-import type { StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
+import type { StoredAttr, StoredResource, StoredScope, StoredSpan } from '../../wal/index.js';
 import type { Wal } from '../../wal/index.js';
 import { VivaceError } from '../../model/index.js';
 import { fieldValue, spanMatches, toAnyValue, type TqlValue } from './field-eval.js';
@@ -95,6 +95,8 @@ interface FoundSpan extends EvalSpan {
   rich: boolean;
   block: Block | undefined;
   row: number;
+  /** `line.a` already holds the span attributes a page reports (from the candidate statement). */
+  reportedRead: boolean;
 }
 
 interface TraceAcc {
@@ -495,6 +497,7 @@ function candidateRows(
       excludeTraceIds: excluded,
       startNs: req.startNs,
       endNs: req.endNs,
+      reported: plan.reportedRows,
       ...page,
     }),
   );
@@ -658,7 +661,19 @@ function thinSpan(
     sm: r.sm as string,
   };
   const flags = Number(r.flags);
-  return foundSpan(line, resources.get(line.r), scopes.get(line.c), flags, block, Number(r.row));
+  const found = foundSpan(
+    line,
+    resources.get(line.r),
+    scopes.get(line.c),
+    flags,
+    block,
+    Number(r.row),
+  );
+  if (Array.isArray(r.a)) {
+    line.a = r.a as StoredAttr[];
+    found.reportedRead = true;
+  }
+  return found;
 }
 
 /**
@@ -679,6 +694,7 @@ function foundSpan(
     rich: block === undefined,
     block,
     row,
+    reportedRead: false,
   });
 }
 
@@ -872,7 +888,7 @@ async function loadOutputSpans(
     m.spansets.flatMap((ss) => (spss > 0 ? ss.spans.slice(0, spss) : ss.spans) as FoundSpan[]),
   );
   if (whole) return loadRich(db, spans);
-  const byBlock = thinByBlock(spans);
+  const byBlock = thinByBlock(spans.filter((s) => !s.reportedRead));
   const parts = [...byBlock].map(([block, list]) => ({
     block,
     list,

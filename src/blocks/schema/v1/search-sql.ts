@@ -28,7 +28,21 @@ export interface CompiledFilter {
    * one is known: pushed into the Parquet scan, it spares reading the other spans.
    */
   scan?: string;
+  /**
+   * Span attribute rows that every span the filter matches holds, by key. A page can report such
+   * a key from the rows that met it (the value that matched, as Tempo reports it) without
+   * reading the attributes again.
+   */
+  spanRows?: ReadonlyMap<string, SpanRows>;
 }
+
+/** A condition on the columns of `span_attrs` rows of one key, and the value columns it reads. */
+export interface SpanRows {
+  cond: string;
+  columns: readonly ValueColumn[];
+}
+
+export type ValueColumn = 's' | 'i' | 'd' | 'b';
 
 const TRUE: CompiledFilter = { sql: 'true', exact: true };
 const FALSE: CompiledFilter = { sql: 'false', exact: true, scan: 'false' };
@@ -96,16 +110,48 @@ function joinedScan(l: CompiledFilter, r: CompiledFilter, op: '&&' | '||'): stri
   return `(${l.scan}) AND (${r.scan})`;
 }
 
+/**
+ * The span attribute rows of `l && r` (each side's, a key on both sides meeting either side's
+ * condition) or `l || r` (only keys on both sides, meeting either condition).
+ */
+function joinedSpanRows(
+  l: ReadonlyMap<string, SpanRows> | undefined,
+  r: ReadonlyMap<string, SpanRows> | undefined,
+  op: '&&' | '||',
+): ReadonlyMap<string, SpanRows> | undefined {
+  const out = new Map<string, SpanRows>();
+  for (const [key, rows] of l ?? []) {
+    const other = r?.get(key);
+    if (other !== undefined) {
+      out.set(key, {
+        cond: `(${rows.cond}) OR (${other.cond})`,
+        columns: [...new Set([...rows.columns, ...other.columns])],
+      });
+    } else if (op === '&&') out.set(key, rows);
+  }
+  if (op === '&&') for (const [key, rows] of r ?? []) if (!out.has(key)) out.set(key, rows);
+  return out.size === 0 ? undefined : out;
+}
+
+/** The value columns a comparison with `lit` reads (arrays are JSON text in `s`). */
+function valueColumns(lit: Static, withArrays: boolean): ValueColumn[] {
+  const own: ValueColumn[] =
+    lit.type === 'string' ? ['s'] : lit.type === 'bool' ? ['b'] : ['i', 'd'];
+  return withArrays && !own.includes('s') ? [...own, 's'] : own;
+}
+
 function binary(e: BinaryOp, opts: CompileOptions): CompiledFilter {
   if (e.op === '&&' || e.op === '||') {
     const l = compileFilter(e.lhs, opts);
     const r = compileFilter(e.rhs, opts);
     const sqlOp = e.op === '&&' ? 'AND' : 'OR';
     const scan = joinedScan(l, r, e.op);
+    const spanRows = joinedSpanRows(l.spanRows, r.spanRows, e.op);
     return {
       sql: `(${l.sql}) ${sqlOp} (${r.sql})`,
       exact: l.exact && r.exact,
       ...(scan === undefined ? {} : { scan }),
+      ...(spanRows === undefined ? {} : { spanRows }),
     };
   }
   if (!isComparison(e.op)) return UNKNOWN;
@@ -248,7 +294,8 @@ function attributeCondition(
     return FALSE;
   }
   const cond = attrRowConditions(op, lit);
-  const spanCond = attrRowConditions(op, lit, opts.spanArrayKeys?.has(a.name) ?? true);
+  const spanArrays = opts.spanArrayKeys?.has(a.name) ?? true;
+  const spanCond = attrRowConditions(op, lit, spanArrays);
   if (a.scope === 'unscoped') {
     // The span's value when the span has the key, the resource's otherwise.
     return {
@@ -271,7 +318,20 @@ function attributeCondition(
     };
   }
   if (lookup === undefined) return UNKNOWN; // event and link attributes: judged per event/link in JS
-  return { sql: lookup(a.name, a.scope === 'span' ? spanCond : cond), exact: true };
+  if (a.scope !== 'span') return { sql: lookup(a.name, cond), exact: true };
+  return {
+    sql: lookup(a.name, spanCond),
+    exact: true,
+    spanRows: new Map([
+      [
+        a.name,
+        {
+          cond: spanCond.map((c) => `(${c})`).join(' OR '),
+          columns: valueColumns(lit, spanArrays),
+        },
+      ],
+    ]),
+  };
 }
 
 // ---- intrinsics ----
@@ -422,6 +482,21 @@ const SPAN_FIELDS: readonly (readonly [string, string])[] = [
 const KEPT_SPAN_COLUMNS =
   's.src, s.row, s.key, s.span_id, s.parent_span_id, s.resource_id, s.scope_id, s.name, s.kind, ' +
   's.start_unix_nano, s.duration_nano, s.status_code, s.status_message';
+
+/**
+ * An attribute row as JSON can carry it (`StoredAttr`), with only the value columns given (the
+ * others null): 64-bit integers and doubles as text (`to_json` writes NaN and infinities as
+ * bare words, which JSON.parse refuses).
+ */
+function attrStruct(columns: ReadonlySet<ValueColumn>): string {
+  const d = `CASE WHEN isnan(d) THEN 'NaN' WHEN d = 'Infinity'::DOUBLE THEN 'Infinity'
+    WHEN d = '-Infinity'::DOUBLE THEN '-Infinity' ELSE d::VARCHAR END`;
+  const value: Record<ValueColumn, string> = { s: 's', i: 'i::VARCHAR', d, b: 'b' };
+  const fields = (['s', 'i', 'd', 'b'] as const).map(
+    (c) => `'${c}': ${columns.has(c) ? value[c] : 'NULL'}`,
+  );
+  return `{'k': k, 't': t, ${fields.join(', ')}}`;
+}
 
 const SPAN_COLUMNS = SPAN_FIELDS.map(([name, expr]) => `${expr} AS ${name}`).join(', ');
 const SPAN_STRUCT = `{${SPAN_FIELDS.map(([name, expr]) => `'${name}': ${expr}`).join(', ')}}`;
@@ -578,6 +653,12 @@ export interface CandidateSqlOptions {
    * far less memory when filters flag many spans.
    */
   keepSpans?: boolean;
+  /**
+   * With the first spans kept, the span attribute keys a page reports that every flagged span
+   * holds rows of (`CompiledFilter.spanRows`): each first span then carries `a`, its rows of
+   * those keys that meet their condition, in stored order, as the JSON-safe `StoredAttr` form.
+   */
+  reported?: ReadonlyMap<string, SpanRows>;
 }
 
 /**
@@ -686,10 +767,24 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
   }
   const from = pickAfter ? 'p' : 'c';
   if (keepSpans) {
-    ctes.push(
-      `fk AS (SELECT trace_id, unnest(firsts) AS key FROM ${from})`,
-      `fs AS (SELECT fk.trace_id, list(${SPAN_STRUCT}) AS firsts FROM fk JOIN m s USING (key) GROUP BY fk.trace_id)`,
-    );
+    ctes.push(`fk AS (SELECT trace_id, unnest(firsts) AS key FROM ${from})`);
+    const reported = [...(o.reported ?? [])];
+    if (reported.length > 0) {
+      // The reported keys' rows of the first spans, from the rows the filters already kept; only
+      // the value columns their conditions read (any other costs a read of that column).
+      const rows = reported.map(([k, r]) => `(k = ${sqlString(k)} AND (${r.cond}))`).join(' OR ');
+      const columns = new Set(reported.flatMap(([, r]) => r.columns));
+      ctes.push(
+        `ra AS (SELECT key, list(a) AS a FROM (SELECT key, min(${attrStruct(columns)}) AS a FROM span_attrs
+          WHERE (${rows}) AND key IN (SELECT key FROM fk) GROUP BY key, k) GROUP BY key)`,
+        `fs AS (SELECT fk.trace_id, list(${SPAN_STRUCT.slice(0, -1)}, 'a': coalesce(ra.a, [])}) AS firsts
+          FROM fk JOIN m s USING (key) LEFT JOIN ra USING (key) GROUP BY fk.trace_id)`,
+      );
+    } else {
+      ctes.push(
+        `fs AS (SELECT fk.trace_id, list(${SPAN_STRUCT}) AS firsts FROM fk JOIN m s USING (key) GROUP BY fk.trace_id)`,
+      );
+    }
   }
   const firsts = keepSpans ? 'f.firsts' : `${from}.firsts`;
   const extra =
