@@ -58,3 +58,47 @@ export function splitBatch(batch: SpanBatch, parts: number): SpanBatch[] {
   }
   return Array.from({ length: parts }, (_, p) => filterBatch(batch, (s) => part.get(s) === p));
 }
+
+/** A span with no events, links, status, flags or dropped counts, unless `over` gives them. */
+export function plainSpan(
+  over: Pick<Span, 'traceId' | 'spanId' | 'name' | 'startTimeUnixNano' | 'endTimeUnixNano'> &
+    Partial<Span>,
+): Span {
+  return {
+    parentSpanId: '',
+    traceState: '',
+    kind: 2,
+    attributes: [],
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    statusCode: 0,
+    statusMessage: '',
+    flags: 0,
+    ...over,
+  };
+}
+
+/** One resource of `service.name` = `service` with one scope holding `spans`. */
+export function serviceBatch(service: string, spans: Span[]): SpanBatch {
+  return {
+    resourceSpans: [
+      {
+        resource: {
+          attributes: [{ key: 'service.name', value: { type: 'string', value: service } }],
+          droppedAttributesCount: 0,
+        },
+        schemaUrl: '',
+        scopeSpans: [
+          {
+            scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans,
+          },
+        ],
+      },
+    ],
+  };
+}

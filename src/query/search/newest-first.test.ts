@@ -4,6 +4,7 @@ import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
 import { VivaceError, type KeyValue, type Span, type SpanBatch } from '../../model/index.js';
 import { T0 } from '../../../test/fixtures/search-traces.js';
+import { plainSpan } from '../../../test/helpers/batches.js';
 import { openTestStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import type { SearchResult } from './search.js';
@@ -47,25 +48,16 @@ function span(d: Def): Span {
   const traceId = traceIdOf(d.trace);
   NAMES.set(traceId, d.trace);
   const start = T0 + BigInt(d.atMs) * 1_000_000n;
-  return {
+  return plainSpan({
     traceId,
     spanId: d.id.padStart(16, '0'),
     parentSpanId: d.parent === undefined ? '' : d.parent.padStart(16, '0'),
-    traceState: '',
     name: d.name,
-    kind: 2,
     startTimeUnixNano: String(start),
     endTimeUnixNano: String(start + BigInt(d.durMs) * 1_000_000n),
     attributes: d.attrs ?? [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
     statusCode: d.error === true ? 2 : 0,
-    statusMessage: '',
-    flags: 0,
-  };
+  });
 }
 
 function batchOf(defs: readonly Def[]): SpanBatch {

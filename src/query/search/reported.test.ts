@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
-import type { AnyValue, KeyValue, Span, SpanBatch } from '../../model/index.js';
+import type { AnyValue, KeyValue, Span } from '../../model/index.js';
+import { plainSpan, serviceBatch } from '../../../test/helpers/batches.js';
 import { T0 } from '../../../test/fixtures/search-traces.js';
 import { openTestStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
@@ -23,25 +24,14 @@ const dbl = (value: number): AnyValue => ({ type: 'double', value });
 /** Span i of trace i, with these attributes. */
 function span(i: number, attributes: KeyValue[]): Span {
   const start = T0 + BigInt(i) * 1_000_000_000n;
-  return {
+  return plainSpan({
     traceId: (i + 1).toString(16).padStart(32, '0'),
     spanId: (i + 1).toString(16).padStart(16, '0'),
-    parentSpanId: '',
-    traceState: '',
     name: `op-${i}`,
-    kind: 2,
     startTimeUnixNano: String(start),
     endTimeUnixNano: String(start + 5_000_000n),
     attributes,
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    statusCode: 0,
-    statusMessage: '',
-    flags: 0,
-  };
+  });
 }
 
 const SPANS: KeyValue[][] = [
@@ -56,27 +46,6 @@ const SPANS: KeyValue[][] = [
   ],
   [kv('big', int('-9223372036854775808')), kv('code', int('200'))],
 ];
-
-function batch(): SpanBatch {
-  return {
-    resourceSpans: [
-      {
-        resource: {
-          attributes: [kv('service.name', str('svc'))],
-          droppedAttributesCount: 0,
-        },
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 },
-            schemaUrl: '',
-            spans: SPANS.map((attrs, i) => span(i, attrs)),
-          },
-        ],
-      },
-    ],
-  };
-}
 
 /** Query, and whether a page of it reports only keys its filter requires. */
 const QUERIES: Array<[string, boolean]> = [
@@ -106,7 +75,13 @@ describe('TraceQL search, reported attributes picked with the spans', () => {
     const tmp = await tempDir();
     cleanup = tmp.cleanup;
     storage = await openTestStorage(tmp.dir);
-    await storage.push(TENANT, batch());
+    await storage.push(
+      TENANT,
+      serviceBatch(
+        'svc',
+        SPANS.map((attrs, i) => span(i, attrs)),
+      ),
+    );
     for (const [q] of QUERIES) {
       fromHead.set(
         q,
@@ -143,21 +118,10 @@ describe('TraceQL search, reported attributes picked with the spans', () => {
   }
 
   test('a key repeated in one span (OTLP forbids it) reports the value that matched', async () => {
-    await storage.push(TENANT, {
-      resourceSpans: [
-        {
-          resource: { attributes: [kv('service.name', str('svc'))], droppedAttributesCount: 0 },
-          schemaUrl: '',
-          scopeSpans: [
-            {
-              scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 },
-              schemaUrl: '',
-              spans: [span(20, [kv('dup', str('a')), kv('dup', str('b'))])],
-            },
-          ],
-        },
-      ],
-    });
+    await storage.push(
+      TENANT,
+      serviceBatch('svc', [span(20, [kv('dup', str('a')), kv('dup', str('b'))])]),
+    );
     await storage.flush();
     const r = await storage.search(TENANT, {
       pipeline: parseSearchQuery('{ span.dup = "b" }'),
