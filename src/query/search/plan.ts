@@ -206,7 +206,8 @@ function rowsReported(
   for (const { field } of output) {
     if (field.kind === 'Intrinsic') {
       // Event and link intrinsics are read with the span whole.
-      if (field.intrinsic.startsWith('event') || field.intrinsic.startsWith('link')) return;
+      if (field.intrinsic.startsWith('event') || field.intrinsic.startsWith('link'))
+        return undefined;
       continue;
     }
     // Resource and scope attributes come with the resource and scope.

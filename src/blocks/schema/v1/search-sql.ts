@@ -655,8 +655,9 @@ export interface CandidateSqlOptions {
   keepSpans?: boolean;
   /**
    * With the first spans kept, the span attribute keys a page reports that every flagged span
-   * holds rows of (`CompiledFilter.spanRows`): each first span then carries `a`, its rows of
-   * those keys that meet their condition, in stored order, as the JSON-safe `StoredAttr` form.
+   * holds rows of (`CompiledFilter.spanRows`): each first span then carries `a`, for each key a
+   * row that meets its condition (the smallest value when the key repeats within the span), as
+   * the JSON-safe `StoredAttr` form.
    */
   reported?: ReadonlyMap<string, SpanRows>;
 }
@@ -777,6 +778,7 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
       ctes.push(
         `ra AS (SELECT key, list(a) AS a FROM (SELECT key, min(${attrStruct(columns)}) AS a FROM span_attrs
           WHERE (${rows}) AND key IN (SELECT key FROM fk) GROUP BY key, k) GROUP BY key)`,
+        // SPAN_STRUCT with one more field, `a`.
         `fs AS (SELECT fk.trace_id, list(${SPAN_STRUCT.slice(0, -1)}, 'a': coalesce(ra.a, [])}) AS firsts
           FROM fk JOIN m s USING (key) LEFT JOIN ra USING (key) GROUP BY fk.trace_id)`,
       );
