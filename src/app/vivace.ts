@@ -116,7 +116,7 @@ export async function startVivace(
   let ready = false;
   const warn = (msg: string, err?: unknown) => log.warn(msg, err);
   try {
-    const api = createApiServer({
+    const { http: api, grpc: streaming } = createApiServer({
       traces: storage,
       search: storage,
       tags: storage,
@@ -141,6 +141,7 @@ export async function startVivace(
       requestDuration: metrics.requestDuration,
       log: warn,
     });
+    grpcs.push(streaming);
     ports.api = await listen(api, config.server.httpListenAddress, config.server.httpListenPort);
     http.push({ name: 'api', server: api });
     const r = config.receivers;

@@ -7,6 +7,7 @@ export {
 } from './trace-by-id.js';
 export {
   searchTraces,
+  type KeyValueJson,
   type SearchMetrics,
   type SearchRequest,
   type SearchResult,
@@ -17,5 +18,5 @@ export {
 } from './search/search.js';
 export { runFastStage, type FastStage } from './metrics/fast.js';
 export type { MetricsSources } from './metrics/run.js';
-export type { Series } from './metrics/series.js';
+export type { Label, Series } from './metrics/series.js';
 export { serviceGraph, type ServiceGraphEdge } from './service-graph.js';

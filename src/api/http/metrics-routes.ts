@@ -62,14 +62,14 @@ export function queryInstantJson(series: readonly Series[]): string {
   return JSON.stringify(out.length === 0 ? { metrics: {} } : { series: out, metrics: {} });
 }
 
-/** Answers a metrics query from the request tenant's spans. */
-export async function metricsRoute(
-  ctx: RequestContext,
+/** The series of a metrics query given as the HTTP route's parameters (`q`, `start`, …). */
+export async function runMetricsQuery(
+  params: URLSearchParams,
   sources: MetricsSources,
   instant: boolean,
   nowNs: bigint,
-): Promise<void> {
-  const req = parseMetricsRequest(ctx.query, nowNs, instant);
+): Promise<Series[]> {
+  const req = parseMetricsRequest(params, nowNs, instant);
   const root = parseTraceQL(req.query);
   validateTraceQL(root);
   if (root.query.kind === 'Pipeline') throw new InvalidRequestError('not a metrics query');
@@ -78,7 +78,17 @@ export async function metricsRoute(
   const off = root.hints.some(
     (h) => h.name === 'exemplars' && h.value.type === 'bool' && !h.value.value,
   );
-  const series = await evaluateMetrics(root.query, run, req.range, off ? 0 : req.exemplars);
+  return evaluateMetrics(root.query, run, req.range, off ? 0 : req.exemplars);
+}
+
+/** Answers a metrics query from the request tenant's spans. */
+export async function metricsRoute(
+  ctx: RequestContext,
+  sources: MetricsSources,
+  instant: boolean,
+  nowNs: bigint,
+): Promise<void> {
+  const series = await runMetricsQuery(ctx.query, sources, instant, nowNs);
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end(instant ? queryInstantJson(series) : queryRangeJson(series));
 }

@@ -209,7 +209,7 @@ export function parseLogfmt(text: string): Array<[string, string]> {
 }
 
 /** A trace id as Tempo prints it in search results: leading zeros dropped. */
-function printedTraceId(id: string): string {
+export function printedTraceId(id: string): string {
   const s = id.replace(/^0+/, '');
   return s === '' ? '0' : s;
 }
@@ -223,7 +223,8 @@ function put(o: Json, key: string, v: unknown): void {
   o[key] = v;
 }
 
-const NO_ROOT = '<root span not yet received>';
+/** The root service name of a trace whose root span has not arrived (Tempo's words). */
+export const NO_ROOT = '<root span not yet received>';
 
 function traceJson(t: SearchTraceResult): Json {
   const spanSets = t.spanSets.map((ss) => {

@@ -13,6 +13,8 @@ import type {
 } from '../../query/index.js';
 import type { Pipeline } from '../../traceql/index.js';
 import type { Histogram } from '../../telemetry/index.js';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import { createStreamingServer, shareApiPort } from '../grpc/streaming.js';
 import { Router, type RequestContext } from './router.js';
 import {
   DEFAULT_SEARCH_LIMITS,
@@ -73,9 +75,8 @@ function tenantOf(ctx: RequestContext, deps: ApiDeps): string {
   return resolveTenant(deps.multitenancy, Array.isArray(h) ? h[0] : h);
 }
 
-/** The spans of a metrics query: the request's tenant's, by search or by the SQL path. */
-function metricsSources(ctx: RequestContext, deps: ApiDeps): MetricsSources {
-  const tenant = tenantOf(ctx, deps);
+/** The spans of a metrics query: the tenant's, by search or by the SQL path. */
+function metricsSources(tenant: string, deps: ApiDeps): MetricsSources {
   const { search } = deps;
   const stage = search.metricsStage?.bind(search);
   return {
@@ -100,10 +101,20 @@ export function buildRouter(deps: ApiDeps): Router {
       ),
     )
     .add(['GET', 'POST'], '/api/metrics/query_range', (ctx) =>
-      metricsRoute(ctx, metricsSources(ctx, deps), false, BigInt(Date.now()) * 1_000_000n),
+      metricsRoute(
+        ctx,
+        metricsSources(tenantOf(ctx, deps), deps),
+        false,
+        BigInt(Date.now()) * 1_000_000n,
+      ),
     )
     .add(['GET', 'POST'], '/api/metrics/query', (ctx) =>
-      metricsRoute(ctx, metricsSources(ctx, deps), true, BigInt(Date.now()) * 1_000_000n),
+      metricsRoute(
+        ctx,
+        metricsSources(tenantOf(ctx, deps), deps),
+        true,
+        BigInt(Date.now()) * 1_000_000n,
+      ),
     )
     .add(get, '/api/vivace/service-graph', (ctx) => {
       if (!deps.serviceGraph) return text(ctx.res, 404, 'no service graph here');
@@ -160,8 +171,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, router: Router,
   );
 }
 
-/** Creates (but does not start) the API server. */
-export function createApiServer(deps: ApiDeps): Server {
+/**
+ * Creates (but does not start) the API server: `http` listens, and hands the connections that
+ * speak HTTP/2 to `grpc`, the streaming API, which the caller shuts down with it.
+ */
+export function createApiServer(deps: ApiDeps): { http: Server; grpc: GrpcServer } {
   const router = buildRouter(deps);
-  return createServer((req, res) => void handle(req, res, router, deps));
+  const http = createServer((req, res) => void handle(req, res, router, deps));
+  const grpc = createStreamingServer({
+    search: deps.search,
+    searchLimits: deps.searchLimits ?? DEFAULT_SEARCH_LIMITS,
+    metricsSources: (tenant) => metricsSources(tenant, deps),
+    multitenancy: deps.multitenancy,
+    log: deps.log,
+  });
+  shareApiPort(http, grpc);
+  return { http, grpc };
 }
