@@ -9,6 +9,8 @@ export {
   candidateTracesSql,
   compileFilter,
   readsSpanAttributes,
+  SPAN_ROW_COLUMNS,
+  SUMMARY_COLUMNS,
   spansByRowSql,
   traceSpansSql,
   traceSummariesSql,

@@ -99,3 +99,19 @@ test('json gives every row whatever their number, with strings and nulls intact'
       assert.equal(new Set(rows.map((r) => r.i)).size, n);
     }
   }));
+
+test('columns gives the rows json gives, each row whole, in any number of groups', () =>
+  withDb({ threads: 2 }, async (db) => {
+    const sql = (n: number) =>
+      `SELECT i % 7 AS g, i::INTEGER AS i, 'a"\\' || i::VARCHAR || chr(10) AS s,
+        CASE WHEN i % 3 = 0 THEN NULL ELSE i * 0.5 END AS d, (i * 1000003)::VARCHAR AS big
+       FROM range(${n}) t(i)`;
+    const byI = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      (a.i as number) - (b.i as number);
+    for (const n of [0, 1, 5000, 30000]) {
+      const columns = await db.columns(sql(n), ['g', 'i', 's', 'd', 'big'], 'g');
+      const rows = await db.json(sql(n));
+      assert.equal(columns.length, n);
+      assert.deepEqual(columns.sort(byI), rows.sort(byI));
+    }
+  }));

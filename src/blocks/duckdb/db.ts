@@ -117,6 +117,33 @@ export class DuckDb {
     return texts.length === 0 ? [] : (JSON.parse(`[${texts.join(',')}]`) as Row[]);
   }
 
+  /**
+   * Runs a query of flat rows and returns them, built from one JSON text per value of `group`
+   * holding a list per column: cheaper for DuckDB to make and for JavaScript to parse than an
+   * object per row (measured on 29k spans: 120–140 ms against 175–275 ms for the statement, half
+   * the parse). `columns` are the query's column names, scalars only; 64-bit integers must be
+   * cast to text. Rows come grouped, in no order between groups.
+   */
+  async columns(sql: string, columns: readonly string[], group: string): Promise<Row[]> {
+    const lists = columns.map((c) => `'${c}': list(${c})`).join(', ');
+    const texts = await this.all(
+      `SELECT to_json({${lists}})::VARCHAR AS j FROM (${sql}) q GROUP BY ${group}`,
+    );
+    const out: Row[] = [];
+    for (const { j } of texts) {
+      if (typeof j !== 'string') continue;
+      const byColumn = JSON.parse(j) as Record<string, unknown[]>;
+      const n = byColumn[columns[0] as string]?.length ?? 0;
+      const values = columns.map((c) => byColumn[c] ?? []);
+      for (let i = 0; i < n; i++) {
+        const row: Row = {};
+        for (let k = 0; k < columns.length; k++) row[columns[k] as string] = values[k]?.[i];
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
     await this.withConnection(async (c) => {
       await c.run(sql, params);

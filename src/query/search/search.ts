@@ -10,6 +10,8 @@ import type { Block, BlockStore, DuckDb, Row, SearchSource } from '../../blocks/
 import {
   candidateTracesSql,
   readSpanAttributes,
+  SPAN_ROW_COLUMNS,
+  SUMMARY_COLUMNS,
   readsSpanAttributes,
   spansByRowSql,
   traceSpansSql,
@@ -416,7 +418,8 @@ async function decidedPage(
       traceIds: [...holders.keys()].filter((id) => b.mayContain(id)),
     }));
     const asked = maybe.filter((m) => m.traceIds.length > 0);
-    const found = asked.length > 0 ? await db.json(traceSummariesSql(asked)) : [];
+    const found =
+      asked.length > 0 ? await db.columns(traceSummariesSql(asked), SUMMARY_COLUMNS, 'src') : [];
     for (const r of found) {
       const traceId = r.t as string;
       const i = older.from + maybe.indexOf(asked[Number(r.src)] as (typeof maybe)[number]);
@@ -458,7 +461,7 @@ async function decidedPage(
   }
   const sources = looked.map((b, i) => ({ dir: b.dir, rows: wanted[i] ?? [] }));
   if (sources.some((b) => b.rows.length > 0)) {
-    for (const r of await db.json(spansByRowSql(sources))) {
+    for (const r of await db.columns(spansByRowSql(sources), SPAN_ROW_COLUMNS, 'src')) {
       const acc = accs.get(r.t as string);
       if (acc !== undefined) addThinSpan(acc, r, looked, resources, scopes);
     }
@@ -569,8 +572,10 @@ async function readTraces(
         .map(async (group) => {
           const sources = group.map((h) => h.source);
           const [spans, resources, scopes] = await Promise.all([
-            db.json(
+            db.columns(
               traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first }),
+              first === undefined ? SPAN_ROW_COLUMNS : ['matched', ...SPAN_ROW_COLUMNS],
+              'src',
             ),
             Promise.all(group.map((h) => h.block.resources(db))),
             Promise.all(group.map((h) => h.block.scopes(db))),
@@ -586,7 +591,7 @@ async function readTraces(
   // Summaries: the traces' times, roots and services, and the rows of the blocks not known,
   // whose spans are read after them (a block a bloom filter named in vain holds none).
   const [summaries, earlySpans] = await Promise.all([
-    db.json(traceSummariesSql(asked.map((a) => a.source))),
+    db.columns(traceSummariesSql(asked.map((a) => a.source)), SUMMARY_COLUMNS, 'src'),
     readSpans(early),
   ]);
   const found = asked.map((): [number, number][] => []);

@@ -498,6 +498,9 @@ function attrStruct(columns: ReadonlySet<ValueColumn>): string {
   return `{'k': k, 't': t, ${fields.join(', ')}}`;
 }
 
+/** The columns of a span row (`spansByRowSql`, `traceSpansSql`), for `DuckDb.columns`. */
+export const SPAN_ROW_COLUMNS: readonly string[] = SPAN_FIELDS.map(([name]) => name);
+
 const SPAN_COLUMNS = SPAN_FIELDS.map(([name, expr]) => `${expr} AS ${name}`).join(', ');
 const SPAN_STRUCT = `{${SPAN_FIELDS.map(([name, expr]) => `'${name}': ${expr}`).join(', ')}}`;
 
@@ -857,6 +860,20 @@ export function traceSpansSql(o: TraceSpansSqlOptions): string {
  * The `traces.parquet` rows of some traces: per block, the trace's time range, first data row `r`
  * and row count `n`, root span (when the block holds it) and span and error counts per service.
  */
+/** The columns of `traceSummariesSql`, for `DuckDb.columns`. */
+export const SUMMARY_COLUMNS: readonly string[] = [
+  'src',
+  't',
+  'st',
+  'en',
+  'r',
+  'n',
+  'root_name',
+  'root_service',
+  'root_start',
+  'services',
+];
+
 export function traceSummariesSql(sources: readonly SearchSource[]): string {
   return summaryUnion(
     sources,
