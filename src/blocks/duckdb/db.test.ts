@@ -115,3 +115,18 @@ test('columns gives the rows json gives, each row whole, in any number of groups
       assert.deepEqual(columns.sort(byI), rows.sort(byI));
     }
   }));
+
+test('columns reads as json does when DuckDB lacks the memory for the lists', () =>
+  withDb({}, async (db) => {
+    const sql = `SELECT i::INTEGER AS i, i % 2 AS g FROM range(10) t(i)`;
+    const all = db.all.bind(db);
+    db.all = (q, params) =>
+      q.includes('list(i)')
+        ? Promise.reject(new VivaceError('overloaded', 'the query needed more than 64MB'))
+        : all(q, params);
+    const rows = await db.columns(sql, ['i', 'g'], 'g');
+    assert.deepEqual(
+      rows.sort((a, b) => (a.i as number) - (b.i as number)),
+      Array.from({ length: 10 }, (_, i) => ({ i, g: i % 2 })),
+    );
+  }));

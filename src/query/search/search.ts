@@ -460,14 +460,32 @@ async function decidedPage(
     }
   }
   const sources = looked.map((b, i) => ({ dir: b.dir, rows: wanted[i] ?? [] }));
-  if (sources.some((b) => b.rows.length > 0)) {
-    for (const r of await db.columns(spansByRowSql(sources), SPAN_ROW_COLUMNS, 'src')) {
+  const wantedRows = sources.reduce((n, b) => n + b.rows.length, 0);
+  if (wantedRows > 0) {
+    for (const r of await spanRows(db, spansByRowSql(sources), SPAN_ROW_COLUMNS, wantedRows)) {
       const acc = accs.get(r.t as string);
       if (acc !== undefined) addThinSpan(acc, r, looked, resources, scopes);
     }
   }
   if (straddlers.size > 0) await readTraces(db, blocks, plan, straddling, false, accs, req.spss);
   return decided(accs, req);
+}
+
+/**
+ * Up to this many span rows, a read takes them as a JSON list per column and block
+ * (`DuckDb.columns`); more as JSON objects, in texts of bounded size (`DuckDb.json`), as the
+ * lists of every block are held at once.
+ */
+const COLUMN_READ_MAX_ROWS = 50_000;
+
+/** The rows of a span read (`SPAN_ROW_COLUMNS`, …) of about `rows` rows. */
+function spanRows(
+  db: DuckDb,
+  sql: string,
+  columns: readonly string[],
+  rows: number,
+): Promise<Row[]> {
+  return rows <= COLUMN_READ_MAX_ROWS ? db.columns(sql, columns, 'src') : db.json(sql);
 }
 
 /** Candidates `from`… : `count` traces, fewer when they hold more than `BATCH_SPANS` spans. */
@@ -572,10 +590,11 @@ async function readTraces(
         .map(async (group) => {
           const sources = group.map((h) => h.source);
           const [spans, resources, scopes] = await Promise.all([
-            db.columns(
+            spanRows(
+              db,
               traceSpansSql({ sources, filters: plan.compiled, allSpans, firstPerTrace: first }),
               first === undefined ? SPAN_ROW_COLUMNS : ['matched', ...SPAN_ROW_COLUMNS],
-              'src',
+              group.reduce((n, h) => n + h.spans, 0),
             ),
             Promise.all(group.map((h) => h.block.resources(db))),
             Promise.all(group.map((h) => h.block.scopes(db))),
