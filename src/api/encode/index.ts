@@ -10,7 +10,12 @@
  */
 
 /** Trace protobuf: `tempopb.Trace` (= OTLP TracesData / ExportTraceServiceRequest) and `TraceByIDResponse`. */
-export { encodeTraceByIdResponseProto, encodeTraceProto, spanProtoSize } from './trace-proto.js';
+export {
+  encodeTraceByIdResponseProto,
+  encodeTraceProto,
+  spanProtoSize,
+  writeAttributes,
+} from './trace-proto.js';
 export type { EncodeTraceProtoOptions } from './trace-proto.js';
 
 /** Trace JSON: the v1 `{"batches":…}` and v2 `TraceByIDResponse` bodies (gogo jsonpb shape). */

@@ -184,7 +184,11 @@ function writeLink(w: ProtoWriter, link: SpanLink): void {
 }
 
 /** Repeated `KeyValue` {key=1, value=2} under `field`; `value` is always written. */
-function writeAttributes(w: ProtoWriter, field: number, attributes: readonly KeyValue[]): void {
+export function writeAttributes(
+  w: ProtoWriter,
+  field: number,
+  attributes: readonly KeyValue[],
+): void {
   for (const kv of attributes) {
     const mark = w.beginMessage(field);
     w.stringField(1, kv.key);

@@ -4,7 +4,8 @@
  * They carry what the JSON answers of `/api/search` and `/api/metrics/*` carry, field for field;
  * proto3 defaults are left out as there.
  */
-import { ProtoWriter, WireType } from '../encode/index.js';
+import { ProtoWriter, WireType, writeAttributes } from '../encode/index.js';
+import type { AnyValue, KeyValue } from '../../model/index.js';
 import type {
   KeyValueJson,
   Label,
@@ -85,73 +86,42 @@ function writeSearchMetrics(w: ProtoWriter, field: number, m: SearchMetrics): vo
 
 /** Repeated `KeyValue` {key=1, value=2} from the proto3 JSON form a search reports. */
 function writeJsonAttributes(w: ProtoWriter, field: number, attrs: readonly KeyValueJson[]): void {
-  for (const kv of attrs) {
-    const mark = w.beginMessage(field);
-    w.stringField(1, kv.key);
-    const value = w.beginMessage(2);
-    writeJsonAnyValue(w, kv.value);
-    w.endMessage(value);
-    w.endMessage(mark);
-  }
+  writeAttributes(
+    w,
+    field,
+    attrs.map((kv) => ({ key: kv.key, value: fromJson(kv.value) })),
+  );
 }
 
 /**
- * The fields of an `AnyValue` given in proto3 JSON (`toAnyValue`'s forms: `intValue` as decimal
+ * An `AnyValue` of the span model from proto3 JSON (`toAnyValue`'s forms: `intValue` as decimal
  * text, non-finite `doubleValue`s as text, `arrayValue.values`).
  */
-function writeJsonAnyValue(w: ProtoWriter, v: Record<string, unknown>): void {
-  if (typeof v.stringValue === 'string') {
-    w.tag(1, WireType.lengthDelimited);
-    w.string(v.stringValue);
-  } else if (typeof v.boolValue === 'boolean') {
-    w.tag(2, WireType.varint);
-    w.varint32(v.boolValue ? 1 : 0);
-  } else if (typeof v.intValue === 'string') {
-    w.tag(3, WireType.varint);
-    w.int64Decimal(v.intValue);
-  } else if (v.doubleValue !== undefined) {
-    w.tag(4, WireType.fixed64);
-    w.double(Number(v.doubleValue));
-  } else if (typeof v.arrayValue === 'object' && v.arrayValue !== null) {
+function fromJson(v: Record<string, unknown>): AnyValue {
+  if (typeof v.stringValue === 'string') return { type: 'string', value: v.stringValue };
+  if (typeof v.boolValue === 'boolean') return { type: 'bool', value: v.boolValue };
+  if (typeof v.intValue === 'string') return { type: 'int', value: v.intValue };
+  if (v.doubleValue !== undefined) return { type: 'double', value: Number(v.doubleValue) };
+  if (typeof v.arrayValue === 'object' && v.arrayValue !== null) {
     const values = (v.arrayValue as { values?: Record<string, unknown>[] }).values ?? [];
-    const array = w.beginMessage(5);
-    for (const item of values) {
-      const m = w.beginMessage(1);
-      writeJsonAnyValue(w, item);
-      w.endMessage(m);
-    }
-    w.endMessage(array);
+    return { type: 'array', value: values.map(fromJson) };
   }
+  return { type: 'empty' };
 }
 
 /** Repeated `KeyValue` of series labels (typed, as the JSON answer's `labels`). */
 function writeLabels(w: ProtoWriter, field: number, labels: readonly Label[]): void {
-  for (const l of labels) {
-    const mark = w.beginMessage(field);
-    w.stringField(1, l.key);
-    const value = w.beginMessage(2);
-    const v = l.value;
-    switch (v.type) {
-      case 'string':
-        w.tag(1, WireType.lengthDelimited);
-        w.string(v.value);
-        break;
-      case 'bool':
-        w.tag(2, WireType.varint);
-        w.varint32(v.value ? 1 : 0);
-        break;
-      case 'int':
-        w.tag(3, WireType.varint);
-        w.int64Decimal(v.value.toString());
-        break;
-      case 'double':
-        w.tag(4, WireType.fixed64);
-        w.double(v.value);
-        break;
-    }
-    w.endMessage(value);
-    w.endMessage(mark);
-  }
+  writeAttributes(
+    w,
+    field,
+    labels.map((l): KeyValue => {
+      const v = l.value;
+      return {
+        key: l.key,
+        value: v.type === 'int' ? { type: 'int', value: v.value.toString() } : v,
+      };
+    }),
+  );
 }
 
 /** A uint64 varint field, left out when 0. */
