@@ -7,31 +7,21 @@ import { LimitExceededError, OverloadedError } from '../model/index.js';
 import type { EncodedBatch } from '../wal/index.js';
 import { Distributor, type DistributorOptions } from './distributor.js';
 import { EncodePool } from './encode-pool.js';
+import { plainSpan } from '../../test/helpers/batches.js';
 
 const T1 = '11111111111111111111111111111111';
 const T2 = '22222222222222222222222222222222';
 const T3 = '33333333333333333333333333333333';
 
 function span(traceId: string, n: number, attributes: KeyValue[] = []): Span {
-  return {
+  return plainSpan({
     traceId,
     spanId: n.toString(16).padStart(16, '0'),
-    parentSpanId: '',
-    traceState: '',
     name: `op-${n}`,
-    kind: 2,
     startTimeUnixNano: '1700000000000000000',
     endTimeUnixNano: '1700000000100000000',
     attributes,
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    statusCode: 0,
-    statusMessage: '',
-    flags: 0,
-  };
+  });
 }
 
 function batch(spans: Span[]): SpanBatch {

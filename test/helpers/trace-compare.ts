@@ -15,8 +15,10 @@ function normalise(value: unknown): unknown {
   if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
   if (Array.isArray(value)) return value.map(normalise);
   if (value && typeof value === 'object') {
+    // Keys in one order, so that the sort below does not depend on how an object was built.
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normalise(v);
+    for (const [k, v] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      out[k] = normalise(v);
     return out;
   }
   return value;

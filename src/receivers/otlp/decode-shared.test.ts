@@ -11,6 +11,7 @@ import { encodeOtlpProtobuf } from './encode-for-tests.js';
 import type { DecodeResult } from './decode-result.js';
 import { decodeOtlpJson } from './json-decode.js';
 import { decodeOtlpProtobuf } from './protobuf-decode.js';
+import { plainSpan } from '../../../test/helpers/batches.js';
 
 const T1 = '5b8efff798038103d269b633813fc60c';
 const T2 = '0af7651916cd43dd8448eb211c80319c';
@@ -19,26 +20,15 @@ const S2 = 'b7ad6b7169203331';
 const S3 = '00f067aa0ba902b7';
 
 function wantSpan(over: Partial<Span> = {}): Span {
-  return {
+  return plainSpan({
     traceId: T1,
     spanId: S1,
-    parentSpanId: '',
-    traceState: '',
     name: '',
     kind: 0,
     startTimeUnixNano: '0',
     endTimeUnixNano: '0',
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    statusCode: 0,
-    statusMessage: '',
-    flags: 0,
     ...over,
-  };
+  });
 }
 
 const noScope: Scope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };

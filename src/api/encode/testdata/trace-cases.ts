@@ -11,32 +11,21 @@ import type {
   Span,
   SpanBatch,
 } from '../../../model/index.js';
+import { plainSpan } from '../../../../test/helpers/batches.js';
 
 export const TRACE_ID = '0102030405060708090a0b0c0d0e0f10';
 export const OTHER_TRACE_ID = 'fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0';
 
 /** A span with every field at a plain value; `over` replaces fields. */
 export function span(over: Partial<Span> = {}): Span {
-  return {
+  return plainSpan({
     traceId: TRACE_ID,
     spanId: '1112131415161718',
-    parentSpanId: '',
-    traceState: '',
     name: 'GET /',
-    kind: 2,
     startTimeUnixNano: '1700000000123456789',
     endTimeUnixNano: '1700000000223456789',
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    statusCode: 0,
-    statusMessage: '',
-    flags: 0,
     ...over,
-  };
+  });
 }
 
 export function str(key: string, value: string): KeyValue {
