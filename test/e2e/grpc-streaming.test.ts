@@ -114,10 +114,11 @@ function call(
   method: string,
   request: Uint8Array,
   metadata = new Metadata(),
+  on: Client = client,
 ): Promise<StreamResult> {
   return new Promise((resolve) => {
     const messages: Buffer[] = [];
-    const stream = client.makeServerStreamRequest(
+    const stream = on.makeServerStreamRequest(
       `/tempopb.StreamingQuerier/${method}`,
       (b: Uint8Array) => Buffer.from(b),
       (b: Buffer) => b,
@@ -317,5 +318,54 @@ describe('streaming TraceQL metrics', () => {
     const r = await call('MetricsQueryRange', t.encode(t.fromObject({ query: '{}' })).finish());
     assert.equal(r.error?.code, 3);
     assert.equal(r.error?.details, 'not a metrics query');
+  });
+});
+
+describe('streaming with multi-tenancy', () => {
+  let mt: TestServer;
+  let mtClient: Client;
+  before(async () => {
+    mt = await startTestServer({ multitenancyEnabled: true });
+    mtClient = new Client(new URL(mt.api).host, credentials.createInsecure());
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'a' } }] },
+          scopeSpans: [{ spans: spans(0) }],
+        },
+      ],
+    });
+    const sent = await postOtlp(mt.otlpHttp, body, {
+      'Content-Type': 'application/json',
+      'X-Scope-OrgID': 'team-a',
+    });
+    assert.equal(sent.status, 200);
+  });
+  after(async () => {
+    mtClient.close();
+    await mt.close();
+  });
+
+  /** `Search` of `{}` on the multi-tenant server as `org` (no metadata when undefined). */
+  function searchAs(org: string | undefined): Promise<StreamResult> {
+    const metadata = new Metadata();
+    if (org !== undefined) metadata.set('x-scope-orgid', org);
+    return call('Search', searchRequest({ Query: '{}' }), metadata, mtClient);
+  }
+
+  it("reads the tenant from the call's metadata", async () => {
+    const traces = async (org: string) => {
+      const r = await searchAs(org);
+      assert.equal(r.error, undefined);
+      return (asJson(type('SearchResponse'), r.messages[0] as Buffer).traces ?? []) as unknown[];
+    };
+    assert.equal((await traces('team-a')).length, 1);
+    assert.equal((await traces('team-b')).length, 0);
+  });
+
+  it('ends a call without a tenant with UNAUTHENTICATED', async () => {
+    const r = await searchAs(undefined);
+    assert.equal(r.error?.code, 16);
+    assert.equal(r.error?.details, 'no org id: multi-tenancy is on, set the X-Scope-OrgID header');
   });
 });
