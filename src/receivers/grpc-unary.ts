@@ -17,19 +17,22 @@ import { mapError } from '../api/errors.js';
 
 const identity = (b: Buffer): Buffer => b;
 
+/** A method whose messages are left as bytes; unary unless `responseStream`. */
+export function rawMethod(path: string, responseStream = false): ServiceDefinition[string] {
+  return {
+    path,
+    requestStream: false,
+    responseStream,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  };
+}
+
 /** A one-method service definition whose messages are left as bytes. */
 export function rawUnaryService(name: string, path: string): ServiceDefinition {
-  return {
-    [name]: {
-      path,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  };
+  return { [name]: rawMethod(path) };
 }
 
 /** A unary handler that runs `handle` and answers its result, or its error as a gRPC status. */

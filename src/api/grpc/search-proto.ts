@@ -138,11 +138,6 @@ function doubleField(w: ProtoWriter, field: number, v: number): void {
   w.double(v);
 }
 
-/** An int64 varint field from a JS integer, left out when 0. */
-function int64Field(w: ProtoWriter, field: number, v: number): void {
-  w.varint64NumberField(field, v);
-}
-
 /**
  * `QueryRangeResponse` {series=1, metrics=2}: `TimeSeries` {labels=1, samples=2, exemplars=4},
  * `Sample` {value=1, timestamp_ms=2}, `Exemplar` {labels=1, value=2, timestamp_ms=3}.
@@ -155,14 +150,14 @@ export function encodeQueryRangeProto(series: readonly Series[]): Uint8Array {
     for (const x of s.samples) {
       const m = w.beginMessage(2);
       doubleField(w, 1, x.value);
-      int64Field(w, 2, x.timestampMs);
+      w.varint64NumberField(2, x.timestampMs);
       w.endMessage(m);
     }
     for (const e of s.exemplars ?? []) {
       const m = w.beginMessage(4);
       writeLabels(w, 1, e.labels);
       doubleField(w, 2, e.value);
-      int64Field(w, 3, e.timestampMs);
+      w.varint64NumberField(3, e.timestampMs);
       w.endMessage(m);
     }
     w.endMessage(mark);

@@ -18,6 +18,7 @@ import {
   type status as GrpcStatus,
 } from '@grpc/grpc-js';
 import { mapError } from '../errors.js';
+import { rawMethod } from '../../receivers/grpc-unary.js';
 import { resolveTenant } from '../../receivers/tenant.js';
 import { ProtoReader } from '../../receivers/otlp/protobuf-reader.js';
 import type { MetricsSources, SearchTraceResult } from '../../query/index.js';
@@ -39,20 +40,6 @@ export interface StreamingDeps {
 
 /** Grafana's default limit on a received message is 4 MiB; messages stay well under it. */
 const MAX_MESSAGE_BYTES = 3 * 1024 * 1024;
-
-const identity = (b: Buffer): Buffer => b;
-
-function streamMethod(path: string): ServiceDefinition[string] {
-  return {
-    path,
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  };
-}
 
 type Call = ServerWritableStream<Buffer, Buffer>;
 
@@ -216,9 +203,9 @@ function searchMessages(
 export function createStreamingServer(deps: StreamingDeps): Server {
   const server = new Server();
   const service: ServiceDefinition = {
-    Search: streamMethod('/tempopb.StreamingQuerier/Search'),
-    MetricsQueryRange: streamMethod('/tempopb.StreamingQuerier/MetricsQueryRange'),
-    MetricsQueryInstant: streamMethod('/tempopb.StreamingQuerier/MetricsQueryInstant'),
+    Search: rawMethod('/tempopb.StreamingQuerier/Search', true),
+    MetricsQueryRange: rawMethod('/tempopb.StreamingQuerier/MetricsQueryRange', true),
+    MetricsQueryInstant: rawMethod('/tempopb.StreamingQuerier/MetricsQueryInstant', true),
   };
   const metrics = (instant: boolean) => async (call: Call) => {
     const what = instant ? 'QueryInstantRequest' : 'QueryRangeRequest';
@@ -261,9 +248,9 @@ export function shareApiPort(http: HttpServer, grpc: Server): void {
     const undecided = setTimeout(() => socket.destroy(), UNDECIDED_MS);
     undecided.unref();
     socket.once('close', () => clearTimeout(undecided));
-    let seen = Buffer.alloc(0);
+    let seen: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
-      seen = Buffer.concat([seen, chunk]);
+      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, H2_PREFACE.length);
       const h2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
       // Undecided until the bytes differ from the preface or hold all of it.
