@@ -12,6 +12,7 @@ import { parseTraceQL } from '../traceql/index.js';
 import { spanIdsByTrace } from '../../test/helpers/batches.js';
 import { openTestStorage } from '../../test/helpers/storage.js';
 import { tempDir } from '../../test/helpers/tmp.js';
+import type { StoredSpan } from '../wal/index.js';
 
 const TENANT = 't';
 const T0 = 1_700_000_000_000;
@@ -125,6 +126,51 @@ test('a block written without traces.parquet gets it from its data when a search
         assert.deepEqual(after.traces, before[i]?.traces, q);
       }
       await stat(summary);
+    } finally {
+      await reopened.close();
+    }
+  } finally {
+    await storage.close();
+    await cleanup();
+  }
+});
+
+test('a lookup skips events and links only for traces without them, and reads older summaries whole', async () => {
+  const { dir, cleanup } = await tempDir();
+  const storage = await openTestStorage(dir);
+  try {
+    const gen = new ShopTraceGenerator({ seed: 45, startUnixMs: T0 });
+    await storage.push(TENANT, gen.nextBatch(150));
+    await storage.flush();
+    const [block] = storage.store.blocks(TENANT);
+    assert.ok(block);
+    const summary = path.join(block.dir, 'traces.parquet');
+    const counts = await storage.db.all(
+      `SELECT trace_id, nested_spans FROM read_parquet('${summary}') ORDER BY trace_id`,
+    );
+    const before = new Map<string, StoredSpan[]>();
+    let withNested = 0;
+    for (const { trace_id, nested_spans } of counts) {
+      const spans: StoredSpan[] = await block.findTrace(storage.db, String(trace_id));
+      before.set(String(trace_id), spans);
+      const nested = spans.filter((s) => (s.e?.length ?? 0) > 0 || (s.l?.length ?? 0) > 0).length;
+      assert.equal(Number(nested_spans), nested, `nested_spans of ${String(trace_id)}`);
+      if (nested > 0) withNested++;
+    }
+    assert.ok(withNested > 0 && withNested < counts.length, 'traces with and without events');
+    // A summary of an older build, without the column: every lookup reads events and links.
+    const old = `${summary}.old`;
+    await storage.db.run(
+      `COPY (SELECT * EXCLUDE (nested_spans) FROM read_parquet('${summary}')) TO '${old}' (FORMAT parquet)`,
+    );
+    await rename(old, summary);
+    const reopened = await openTestStorage(dir);
+    try {
+      const [again] = reopened.store.blocks(TENANT);
+      assert.ok(again);
+      for (const [id, spans] of before) {
+        assert.deepEqual(await again.findTrace(reopened.db, id), spans, id);
+      }
     } finally {
       await reopened.close();
     }

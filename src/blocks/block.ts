@@ -13,6 +13,7 @@ import {
   COMPACTED_META_FILE,
   ATTRS_FILE,
   arrayKeysSql,
+  type AttrsOrder,
   DATA_FILE,
   findAttrsSql,
   readRowAttrsSql,
@@ -22,6 +23,7 @@ import {
   META_FILE,
   readResourcesSql,
   readScopesSql,
+  traceRowsSql,
   RESOURCES_FILE,
   SCOPES_FILE,
   TRACES_FILE,
@@ -91,6 +93,11 @@ export class Block {
     return path.join(this.dir, name);
   }
 
+  /** How the block's `attrs.parquet` rows are ordered. */
+  get attrsOrder(): AttrsOrder {
+    return this.meta.attrsOrder ?? 'span';
+  }
+
   get dataFile(): string {
     return this.file(DATA_FILE);
   }
@@ -133,12 +140,20 @@ export class Block {
   /** The stored spans of a trace (empty when absent). The caller holds a reference. */
   async findTrace(db: DuckDb, traceId: string): Promise<StoredSpan[]> {
     if (!this.#bloom.mayContain(traceId)) return [];
-    const rows = await db.all(findTraceSql(this.dataFile, traceId));
-    if (rows.length === 0) return [];
-    const numbers = rows.map((r) => Number(r.row));
+    // The trace's rows come from the small `traces.parquet`, so that its spans and attributes are
+    // read side by side: in key order the attribute read scans the whole `span_row` column.
+    await this.traceSummary(db);
+    const [where] = await db.all(traceRowsSql(this.file(TRACES_FILE), traceId));
+    if (where === undefined) return [];
+    const first = Number(where.first_row);
+    const last = first + Number(where.span_count) - 1;
+    const nested = where.nested_spans === undefined || Number(where.nested_spans) > 0;
+    const [rows, attrRows] = await Promise.all([
+      db.all(findTraceSql(this.dataFile, traceId, nested)),
+      db.all(findAttrsSql(this.file(ATTRS_FILE), this.attrsOrder, first, last)),
+    ]);
     const attrs = new Map<number, unknown>();
-    const sql = findAttrsSql(this.file(ATTRS_FILE), Math.min(...numbers), Math.max(...numbers));
-    for (const r of await db.all(sql)) attrs.set(Number(r.span_row), r.a);
+    for (const r of attrRows) attrs.set(Number(r.span_row), r.a);
     return rows.map((r) => storedSpan(r, attrs.get(Number(r.row))));
   }
 
@@ -148,7 +163,7 @@ export class Block {
     if (rows.length === 0) return out;
     const [spans, attrRows] = await Promise.all([
       db.all(readRowsSql(this.dataFile, rows)),
-      db.all(readRowAttrsSql(this.file(ATTRS_FILE), rows)),
+      db.all(readRowAttrsSql(this.file(ATTRS_FILE), this.attrsOrder, rows)),
     ]);
     const attrs = new Map<number, unknown>();
     for (const r of attrRows) attrs.set(Number(r.span_row), r.a);
@@ -244,7 +259,11 @@ export async function readSpanAttributes(
   const out = parts.map(() => new Map<number, StoredAttr[]>());
   if (keys.length === 0 || parts.every((p) => p.rows.length === 0)) return out;
   const sql = readRowKeysSql(
-    parts.map((p) => ({ file: p.block.file(ATTRS_FILE), rows: p.rows })),
+    parts.map((p) => ({
+      file: p.block.file(ATTRS_FILE),
+      order: p.block.attrsOrder,
+      rows: p.rows,
+    })),
     keys,
   );
   for (const { src, row, ...attr } of await db.all(sql)) {

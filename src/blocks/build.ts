@@ -14,6 +14,7 @@ import type { DuckDb } from './duckdb/db.js';
 import type { BlockMeta } from './meta.js';
 import {
   ATTRS_FILE,
+  type AttrsOrder,
   blockStatsSql,
   BLOOM_FILE,
   concatenateSql,
@@ -55,6 +56,8 @@ interface BlockOrigin {
   compactedFrom?: string[];
   /** Defaults to the build time (level 0). */
   ingestedUnixMs?: number;
+  /** Defaults to `span`. */
+  attrsOrder?: AttrsOrder;
 }
 
 let tableSeq = 0;
@@ -145,6 +148,7 @@ export async function compactBlocks(
       compactSpans(c, {
         data: files(DATA_FILE),
         attrs: files(ATTRS_FILE),
+        attrsOrders: inputs.map((b) => b.attrsOrder),
         parts: Math.ceil(spans / partSpans),
         tmp,
       }),
@@ -163,13 +167,20 @@ export async function compactBlocks(
   const ingestedUnixMs = Math.max(
     ...inputs.map((b) => b.meta.ingestedUnixMs ?? (Date.parse(b.meta.createdAt) || 0)),
   );
-  return finishBlock(db, target, id, tmp, { level, sources, compactedFrom, ingestedUnixMs });
+  return finishBlock(db, target, id, tmp, {
+    level,
+    sources,
+    compactedFrom,
+    ingestedUnixMs,
+    attrsOrder: 'key',
+  });
 }
 
 interface CompactionJob {
-  /** The inputs' data and attribute files, in the same order. */
+  /** The inputs' data and attribute files and attribute orders, in the same order. */
   data: string[];
   attrs: string[];
+  attrsOrders: AttrsOrder[];
   parts: number;
   tmp: string;
 }
@@ -200,7 +211,8 @@ async function compactSpans(c: DuckDBConnection, job: CompactionJob): Promise<vo
       await c.run(sortSpansFromBlocksSql(table, inputs, dups, range));
       try {
         await c.run(writeMovedSpansSql(table, out.data));
-        await c.run(writeMovedAttrsSql(table, inputs, out.attrs, rows));
+        const order = ranges.length === 1 ? 'key' : 'span';
+        await c.run(writeMovedAttrsSql(table, inputs, out.attrs, rows, order));
         rows += await countRows(c, table);
       } finally {
         await c.run(`DROP TABLE IF EXISTS ${table}`);
@@ -245,8 +257,10 @@ async function inputRows(
   const reader = await c.runAndReadAll(inputRowRangesSql(job.data, range));
   return reader.getRowObjectsJson().map((r) => {
     const data = r.file as string;
-    const attrs = job.attrs[job.data.indexOf(data)] as string;
-    return { data, attrs, lo: Number(r.lo), hi: Number(r.hi) };
+    const i = job.data.indexOf(data);
+    const attrs = job.attrs[i] as string;
+    const attrsOrder = job.attrsOrders[i] as AttrsOrder;
+    return { data, attrs, attrsOrder, lo: Number(r.lo), hi: Number(r.hi) };
   });
 }
 
@@ -319,6 +333,7 @@ function makeMeta(
     sources: how.sources,
     createdAt: new Date(target.now()).toISOString(),
     ingestedUnixMs: how.ingestedUnixMs ?? target.now(),
+    ...(how.attrsOrder === 'key' ? { attrsOrder: 'key' as const } : {}),
     ...(how.compactedFrom ? { compactedFrom: how.compactedFrom } : {}),
   };
 }

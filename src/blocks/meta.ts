@@ -26,6 +26,8 @@ export interface BlockMeta {
    * times by ingestion: spans sent with old timestamps are not deleted the moment they arrive.
    */
   ingestedUnixMs?: number;
+  /** How `attrs.parquet` rows are ordered (`AttrsOrder`); absent means `span`. */
+  attrsOrder?: 'span' | 'key';
   /** Ids of the blocks this one replaced (set by compaction). */
   compactedFrom?: string[];
   /** Set when the block was compacted away (meta.compacted.json). */

@@ -416,7 +416,7 @@ async function addBlocks(
   const [rows, resources, scopes] = await Promise.all([
     src.db.json(
       metricsSql({
-        sources: blocks.map((b) => ({ dir: b.dir })),
+        sources: blocks.map((b) => ({ dir: b.dir, attrsOrder: b.attrsOrder })),
         filters: plan.compiled,
         startNs: range.startNs,
         endNs: range.endNs,

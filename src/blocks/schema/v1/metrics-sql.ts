@@ -14,7 +14,7 @@ import {
   type CompiledFilter,
   type SearchSource,
 } from './search-sql.js';
-import { ATTRS_FILE, DATA_FILE, TRACES_FILE } from './sql.js';
+import { attrPosition, ATTRS_FILE, DATA_FILE, TRACES_FILE } from './sql.js';
 
 /** Span columns a group can be made of; a row of the result names them as here. */
 export type MetricsGroupColumn =
@@ -72,7 +72,7 @@ function firstAttrCte(name: string, sources: readonly SearchSource[], key: strin
   const rows = sources
     .map(
       (b, i) =>
-        `SELECT ((${i}::UBIGINT << 32) | span_row::UBIGINT) AS key, file_row_number AS r, t, s, i, d, b
+        `SELECT ((${i}::UBIGINT << 32) | span_row::UBIGINT) AS key, ${attrPosition(b.attrsOrder ?? 'span')} AS r, t, s, i, d, b
          FROM read_parquet(${sqlString(`${b.dir}/${ATTRS_FILE}`)}, file_row_number = true) WHERE k = ${sqlString(key)}`,
     )
     .join('\n UNION ALL ');

@@ -17,7 +17,14 @@ import type {
   Static,
 } from '../../../traceql/index.js';
 import { integerSet, plainStringSet, sqlString } from '../../duckdb/db.js';
-import { ATTRS_FILE, DATA_FILE, RESOURCES_FILE, SCOPES_FILE, TRACES_FILE } from './sql.js';
+import {
+  ATTRS_FILE,
+  type AttrsOrder,
+  DATA_FILE,
+  RESOURCES_FILE,
+  SCOPES_FILE,
+  TRACES_FILE,
+} from './sql.js';
 
 /** A compiled filter: `sql` holds for every span the filter matches; `exact` when it is the filter. */
 export interface CompiledFilter {
@@ -452,6 +459,8 @@ function intrinsicCondition(i: Intrinsic, op: Op, lit: Static): CompiledFilter {
  */
 export interface SearchSource {
   dir: string;
+  /** How the block's `attrs.parquet` is ordered, where a read needs attributes in span order. */
+  attrsOrder?: AttrsOrder;
   traceIds?: readonly string[];
   rows?: readonly (readonly [number, number])[];
 }

@@ -25,6 +25,29 @@ const ROW_GROUP_SIZE = 16384;
  */
 const ATTRS_OPTIONS = 'ROW_GROUP_SIZE 65536, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 4096';
 
+/**
+ * `attrs.parquet` options when rows are sorted by key: `span_row` is no longer sorted, so nothing is
+ * gained by keeping dictionaries small, and full ones make the values smaller.
+ */
+const KEYED_ATTRS_OPTIONS = 'ROW_GROUP_SIZE 65536, PARQUET_VERSION V2';
+
+/**
+ * How the rows of a block's `attrs.parquet` are ordered (meta.json `attrsOrder`). `span`
+ * (level-0 blocks, and blocks compacted before key order existed): by `span_row`, a span's
+ * attributes in their order. `key` (compacted blocks): by key, then `span_row`, each row with
+ * its place in its span's list (`pos`), so that a condition on a key reads only the row groups
+ * that hold it.
+ */
+export type AttrsOrder = 'span' | 'key';
+
+/**
+ * The SQL of an attribute's place within its span, for ordering a span's attributes (a read in
+ * span order must have `file_row_number = true`).
+ */
+export function attrPosition(order: AttrsOrder): string {
+  return order === 'key' ? 'pos' : 'file_row_number';
+}
+
 const ATTRS = 'STRUCT(k VARCHAR, t UTINYINT, s VARCHAR, i BIGINT, d DOUBLE, b BOOLEAN)[]';
 
 /** The WAL line keys and their types (docs/formats/wal-v1.md). */
@@ -175,12 +198,14 @@ function traceIdRangeFilter(range: TraceIdRange): string {
 
 /**
  * Nests the `attrs.parquet` rows of a span (grouped by `span_row`) back into an attribute list, in
- * stored order. Sorting each small list by file position costs far less memory than an ordered
+ * stored order. Sorting each small list by position costs far less memory than an ordered
  * aggregate, which keeps a sort state per group.
  */
-const NEST_ATTRS = `list_transform(
-    list_sort(list({'p': file_row_number, 'a': {'k': k, 't': t, 's': s, 'i': i, 'd': d, 'b': b}})),
+function nestAttrs(order: AttrsOrder): string {
+  return `list_transform(
+    list_sort(list({'p': ${attrPosition(order)}, 'a': {'k': k, 't': t, 's': s, 'i': i, 'd': d, 'b': b}})),
     x -> x.a)`;
+}
 
 /** Each input's first and last data row holding a trace id in `range` (inputs are sorted). */
 export function inputRowRangesSql(inputs: readonly string[], range: TraceIdRange): string {
@@ -192,6 +217,7 @@ export function inputRowRangesSql(inputs: readonly string[], range: TraceIdRange
 export interface CompactionInput {
   data: string;
   attrs: string;
+  attrsOrder: AttrsOrder;
   lo: number;
   hi: number;
 }
@@ -223,30 +249,35 @@ export function writeMovedSpansSql(table: string, file: string): string {
 
 /**
  * Writes the attributes of the spans in a table of `sortSpansFromBlocksSql`, read from the
- * inputs' `attrs.parquet` and renumbered to the spans' new rows (`rowid` plus `offset`).
+ * inputs' `attrs.parquet` and renumbered to the spans' new rows (`rowid` plus `offset`), with their
+ * place in the span (`pos`). In `order`: by key for a whole block, by span for a part that
+ * `concatenateSql` sorts with the others.
  */
 export function writeMovedAttrsSql(
   table: string,
   inputs: readonly CompactionInput[],
   file: string,
   offset: number,
+  order: AttrsOrder,
 ): string {
-  // One scan per input, so that each row range prunes that file's row groups.
+  // One scan per input, so that each row range prunes that file's row groups (in span order).
   const attrRows = inputs
     .map(
-      (
-        i,
-      ) => `SELECT ${sqlString(i.data)} AS file, span_row, file_row_number AS pos, k, t, s, i, d, b
+      (i) => `SELECT ${sqlString(i.data)} AS file, span_row, ${attrPosition(i.attrsOrder)} AS pos,
+          k, t, s, i, d, b
         FROM read_parquet(${sqlString(i.attrs)}, file_row_number = true)
         WHERE span_row BETWEEN ${i.lo} AND ${i.hi}`,
     )
     .join(' UNION ALL ');
+  // A span comes from one input (duplicates are dropped), so `a.pos` orders its attributes.
   return copyTo(
-    `SELECT (sp.rowid + ${offset})::UINTEGER AS span_row, a.k, a.t, a.s, a.i, a.d, a.b
+    `SELECT (sp.rowid + ${offset})::UINTEGER AS span_row,
+       (row_number() OVER (PARTITION BY sp.rowid ORDER BY a.pos) - 1)::UINTEGER AS pos,
+       a.k, a.t, a.s, a.i, a.d, a.b
      FROM ${table} sp JOIN (${attrRows}) a ON a.file = sp.src_file AND a.span_row = sp.src_row
-     ORDER BY sp.rowid, a.file, a.pos`,
+     ORDER BY ${order === 'key' ? 'a.k, ' : ''}sp.rowid, a.pos`,
     file,
-    ATTRS_OPTIONS,
+    order === 'key' ? KEYED_ATTRS_OPTIONS : ATTRS_OPTIONS,
   );
 }
 
@@ -258,8 +289,9 @@ export function traceIdCutsSql(inputs: readonly string[], parts: number): string
 }
 
 /**
- * Concatenates `data.parquet` or `attrs.parquet` parts in the order given, without sorting: the
- * caller's connection must have `preserve_insertion_order` on.
+ * Concatenates `data.parquet` parts in the order given, without sorting (the caller's connection
+ * must have `preserve_insertion_order` on), or merges `attrs.parquet` parts of `writeMovedAttrsSql`
+ * into one sorted by key.
  */
 export function concatenateSql(
   parts: readonly string[],
@@ -267,7 +299,9 @@ export function concatenateSql(
   what: 'data' | 'attrs',
 ): string {
   const query = `SELECT * FROM read_parquet(${fileList(parts)})`;
-  return what === 'data' ? copyTo(query, file) : copyTo(query, file, ATTRS_OPTIONS);
+  return what === 'data'
+    ? copyTo(query, file)
+    : copyTo(`${query} ORDER BY k, span_row, pos`, file, KEYED_ATTRS_OPTIONS);
 }
 
 /** Merges resource or scope tables, keeping one row per id. */
@@ -296,10 +330,13 @@ export function writeTraceSummarySql(dataFile: string, file: string): string {
        arg_min(root_name, root_start) AS root_name, arg_min(service_name, root_start) AS root_service,
        min(root_start) AS root_start,
        '[' || array_to_string(list_sort(list(
-         to_json(service_name)::VARCHAR || ',' || spans || ',' || errors)), ',') || ']' AS services
+         to_json(service_name)::VARCHAR || ',' || spans || ',' || errors)), ',') || ']' AS services,
+       sum(nested)::UINTEGER AS nested_spans
      FROM (
        SELECT trace_id, service_name, min(file_row_number) AS first_row, count(*)::UINTEGER AS spans,
-         count_if(status_code = 2)::UINTEGER AS errors, min(start_unix_nano) AS start_unix_nano,
+         count_if(status_code = 2)::UINTEGER AS errors,
+         count_if(len(events) > 0 OR len(links) > 0)::UINTEGER AS nested,
+         min(start_unix_nano) AS start_unix_nano,
          max(start_unix_nano + duration_nano) AS end_unix_nano,
          arg_min(name, start_unix_nano) FILTER (WHERE parent_span_id = 0) AS root_name,
          min(start_unix_nano) FILTER (WHERE parent_span_id = 0) AS root_start
@@ -322,43 +359,57 @@ export function distinctTraceIdsSql(tracesFile: string): string {
   return `SELECT trace_id FROM read_parquet(${sqlString(tracesFile)})`;
 }
 
+const EVENTS = `list_transform(events, x -> {
+  't': (start_unix_nano::HUGEINT + x.time_since_start_nano)::UBIGINT,
+  'n': x.name, 'a': x.attrs, 'da': x.dropped_attributes_count})`;
+const LINKS = `list_transform(links, x -> {'t': x.trace_id, 's': x.span_id, 'ts': x.trace_state,
+  'f': x.flags, 'a': x.attrs, 'da': x.dropped_attributes_count})`;
+
 /**
- * The spans of one trace, as WAL line objects without attributes (see `StoredSpan`), each with its
- * `row` in the file. `traceId` must be validated hex.
+ * The columns that read a data row back as a WAL line object (without attributes), with `row`;
+ * not `nested`, with no events and links.
  */
-/** The columns that read a data row back as a WAL line object (without attributes), with `row`. */
-const LINE_COLUMNS = `file_row_number AS row, trace_id AS t, format('{:016x}', span_id) AS s,
+function lineColumns(nested = true): string {
+  return `file_row_number AS row, trace_id AS t, format('{:016x}', span_id) AS s,
       CASE WHEN parent_span_id = 0 THEN '' ELSE format('{:016x}', parent_span_id) END AS p,
       resource_id AS r, scope_id AS c,
       name AS n, kind AS k, start_unix_nano AS st, start_unix_nano + duration_nano AS en,
       trace_state AS ts, flags AS f, status_code AS sc, status_message AS sm,
-      dropped_attributes_count AS da,
-      list_transform(events, x -> {'t': (start_unix_nano::HUGEINT + x.time_since_start_nano)::UBIGINT,
-        'n': x.name, 'a': x.attrs, 'da': x.dropped_attributes_count}) AS e,
-      dropped_events_count AS de,
-      list_transform(links, x -> {'t': x.trace_id, 's': x.span_id, 'ts': x.trace_state, 'f': x.flags,
-        'a': x.attrs, 'da': x.dropped_attributes_count}) AS l,
-      dropped_links_count AS dl`;
+      dropped_attributes_count AS da, ${nested ? EVENTS : '[]'} AS e,
+      dropped_events_count AS de, ${nested ? LINKS : '[]'} AS l, dropped_links_count AS dl`;
+}
 
 /**
  * The spans of one trace, as WAL line objects without attributes (see `StoredSpan`), each with its
  * `row` in the file. `traceId` must be validated hex.
  */
-export function findTraceSql(file: string, traceId: string): string {
+export function findTraceSql(file: string, traceId: string, nested = true): string {
   if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
-  return `SELECT ${LINE_COLUMNS}
+  // Events and links are nested columns: decoding them is most of a lookup's read, so a trace
+  // known to have none leaves them out.
+  return `SELECT ${lineColumns(nested)}
     FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE trace_id = '${traceId}'`;
+}
+
+/**
+ * A trace's rows in `data.parquet` (`first_row`, `span_count`) and how many of its spans have
+ * events or links (`nested_spans`, absent from a `traces.parquet` written before it existed).
+ */
+export function traceRowsSql(tracesFile: string, traceId: string): string {
+  if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`not a trace id: ${traceId}`);
+  return `SELECT COLUMNS('^(first_row|span_count|nested_spans)$')
+    FROM read_parquet(${sqlString(tracesFile)}) WHERE trace_id = '${traceId}'`;
 }
 
 /** Data rows `rows` of a file as WAL line objects without attributes, with `row`. */
 export function readRowsSql(file: string, rows: readonly number[]): string {
-  return `SELECT ${LINE_COLUMNS}
+  return `SELECT ${lineColumns()}
     FROM read_parquet(${sqlString(file)}, file_row_number = true) WHERE file_row_number IN ${integerSet(rows)}`;
 }
 
 /** The attributes of the data rows `rows`, in stored order, as `{span_row, a}`. */
-export function readRowAttrsSql(file: string, rows: readonly number[]): string {
-  return `SELECT span_row, ${NEST_ATTRS} AS a
+export function readRowAttrsSql(file: string, order: AttrsOrder, rows: readonly number[]): string {
+  return `SELECT span_row, ${nestAttrs(order)} AS a
     FROM read_parquet(${sqlString(file)}, file_row_number = true)
     WHERE span_row IN ${integerSet(rows)} GROUP BY span_row`;
 }
@@ -369,23 +420,23 @@ export function readRowAttrsSql(file: string, rows: readonly number[]): string {
  * order. Reading only the keys a search reports costs a fraction of reading the rows whole.
  */
 export function readRowKeysSql(
-  files: readonly { file: string; rows: readonly number[] }[],
+  files: readonly { file: string; order: AttrsOrder; rows: readonly number[] }[],
   keys: readonly string[],
 ): string {
   const keyList = keys.map(sqlString).join(', ');
-  const parts = files.flatMap(({ file, rows }, src) => {
+  const parts = files.flatMap(({ file, order, rows }, src) => {
     if (rows.length === 0) return [];
     const lo = Math.min(...rows);
     const hi = Math.max(...rows);
     return [
-      `SELECT ${src} AS src, span_row AS row, file_row_number AS pos, k, t, s, i, d, b
+      `SELECT ${src} AS src, span_row AS row, ${attrPosition(order)} AS pos, k, t, s, i, d, b
       FROM read_parquet(${sqlString(file)}, file_row_number = true)
       WHERE k IN (${keyList}) AND span_row BETWEEN ${Math.trunc(lo)} AND ${Math.trunc(hi)}
         AND span_row IN ${integerSet(rows)}`,
     ];
   });
   if (parts.length === 0) return 'SELECT 0 AS src, 0 AS row, 0 AS pos WHERE false';
-  return `SELECT src, row, k, t, s, i, d, b FROM (${parts.join('\n UNION ALL ')}) ORDER BY src, pos`;
+  return `SELECT src, row, k, t, s, i, d, b FROM (${parts.join('\n UNION ALL ')}) ORDER BY src, row, pos`;
 }
 
 /** The span attribute keys that hold an array (type 6) in an `attrs.parquet`, as `{k}`. */
@@ -394,8 +445,8 @@ export function arrayKeysSql(file: string): string {
 }
 
 /** The attributes of data rows `lo`..`hi`, in their stored order, as `{span_row, a}`. */
-export function findAttrsSql(file: string, lo: number, hi: number): string {
-  return `SELECT span_row, ${NEST_ATTRS} AS a
+export function findAttrsSql(file: string, order: AttrsOrder, lo: number, hi: number): string {
+  return `SELECT span_row, ${nestAttrs(order)} AS a
     FROM read_parquet(${sqlString(file)}, file_row_number = true)
     WHERE span_row BETWEEN ${Math.trunc(lo)} AND ${Math.trunc(hi)} GROUP BY span_row`;
 }
