@@ -7,6 +7,7 @@ export { parseBlockMeta, type BlockMeta } from './meta.js';
 export { BackgroundLane } from './lane.js';
 export {
   candidateTracesSql,
+  summaryCandidatesSql,
   compileFilter,
   readsSpanAttributes,
   SPAN_ROW_COLUMNS,

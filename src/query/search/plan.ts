@@ -50,6 +50,12 @@ export interface SearchPlan {
    */
   sqlDecides: boolean;
   /**
+   * Per filter, a condition on a trace summary's row (`CompiledFilter.summary`, `true` when
+   * none), when the trace predicate can be judged from summaries for a superset of the traces
+   * that match (it counts no spans, and some filter has a condition).
+   */
+  summaries?: readonly string[];
+  /**
    * The trace predicate that holds for some of a trace's spans holds for all of them (it has no
    * `count()` compared with `<`, `<=`, `=` or `!=`). A first page may then be taken from the
    * newest blocks: a trace not seen whole there has spans in older blocks, so it started before
@@ -180,6 +186,7 @@ export function planSearch(pipeline: Pipeline, compile: CompileOptions = {}): Se
     index,
     compiled,
     tracePredicate: predicate.sql,
+    ...summaryConditions(compiled, predicate.sql),
     needsFlag: !predicate.mayHoldUnflagged,
     sqlDecides,
     candidatesGrow: predicate.grows,
@@ -277,6 +284,15 @@ function isFlatJoin(o: SpansetOperand, op?: '&&' | '||'): boolean {
   if (o.kind !== 'SpansetOperation' || (o.op !== '&&' && o.op !== '||')) return false;
   if (op !== undefined && o.op !== op) return false;
   return isFlatJoin(o.lhs, o.op) && isFlatJoin(o.rhs, o.op);
+}
+
+/** See `SearchPlan.summaries`. */
+function summaryConditions(
+  compiled: readonly CompiledFilter[],
+  predicate: string,
+): { summaries?: string[] } {
+  if (predicate.includes('count_') || compiled.every((c) => c.summary === undefined)) return {};
+  return { summaries: compiled.map((c) => c.summary ?? 'true') };
 }
 
 /** See `SearchPlan.sqlDecides` (the filters' exactness aside). */

@@ -14,6 +14,7 @@ import {
   SUMMARY_COLUMNS,
   readsSpanAttributes,
   spansByRowSql,
+  summaryCandidatesSql,
   traceSpansSql,
   traceSummariesSql,
 } from '../../blocks/index.js';
@@ -532,9 +533,23 @@ async function findCandidates(
   req: SearchRequest,
   excluded: readonly string[],
 ): Promise<Candidate[]> {
-  const rows = await candidateRows(db, blocks, plan, req, excluded, {
-    limit: plan.sqlDecides ? req.limit : undefined,
-  });
+  // Candidates that are judged afterwards may be a superset: summaries narrow them without
+  // reading a span.
+  const rows =
+    !plan.sqlDecides && plan.summaries !== undefined
+      ? await db.json(
+          summaryCandidatesSql({
+            sources: blocks.map((b) => ({ dir: b.dir })),
+            summaries: plan.summaries,
+            tracePredicate: plan.tracePredicate,
+            excludeTraceIds: excluded,
+            startNs: req.startNs,
+            endNs: req.endNs,
+          }),
+        )
+      : await candidateRows(db, blocks, plan, req, excluded, {
+          limit: plan.sqlDecides ? req.limit : undefined,
+        });
   const byId = new Map<string, Candidate>();
   for (const r of rows) {
     const traceId = r.t as string;

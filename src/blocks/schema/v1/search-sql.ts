@@ -41,6 +41,12 @@ export interface CompiledFilter {
    * reading the attributes again.
    */
   spanRows?: ReadonlyMap<string, SpanRows>;
+  /**
+   * A condition on a `traces.parquet` row (its `services` text) that the row of a block holding
+   * a span the filter matches meets, when one is known: traces can then be narrowed from their
+   * summaries without reading spans (`summaryCandidatesSql`).
+   */
+  summary?: string;
 }
 
 /** A condition on the columns of `span_attrs` rows of one key, and the value columns it reads. */
@@ -108,13 +114,19 @@ function not(c: CompiledFilter): CompiledFilter {
   return c.exact ? { sql: `NOT (${c.sql})`, exact: true } : UNKNOWN;
 }
 
-/** The scan condition of `l && r` (either side's suffices) or `l || r` (both sides' needed). */
-function joinedScan(l: CompiledFilter, r: CompiledFilter, op: '&&' | '||'): string | undefined {
-  if (op === '||')
-    return l.scan !== undefined && r.scan !== undefined ? `(${l.scan}) OR (${r.scan})` : undefined;
-  if (l.scan === undefined) return r.scan;
-  if (r.scan === undefined) return l.scan;
-  return `(${l.scan}) AND (${r.scan})`;
+/**
+ * The scan or summary condition of `l && r` (either side's suffices) or `l || r` (both sides'
+ * needed).
+ */
+function joinedCondition(
+  l: string | undefined,
+  r: string | undefined,
+  op: '&&' | '||',
+): string | undefined {
+  if (op === '||') return l !== undefined && r !== undefined ? `(${l}) OR (${r})` : undefined;
+  if (l === undefined) return r;
+  if (r === undefined) return l;
+  return `(${l}) AND (${r})`;
 }
 
 /**
@@ -152,12 +164,14 @@ function binary(e: BinaryOp, opts: CompileOptions): CompiledFilter {
     const l = compileFilter(e.lhs, opts);
     const r = compileFilter(e.rhs, opts);
     const sqlOp = e.op === '&&' ? 'AND' : 'OR';
-    const scan = joinedScan(l, r, e.op);
+    const scan = joinedCondition(l.scan, r.scan, e.op);
+    const summary = joinedCondition(l.summary, r.summary, e.op);
     const spanRows = joinedSpanRows(l.spanRows, r.spanRows, e.op);
     return {
       sql: `(${l.sql}) ${sqlOp} (${r.sql})`,
       exact: l.exact && r.exact,
       ...(scan === undefined ? {} : { scan }),
+      ...(summary === undefined ? {} : { summary }),
       ...(spanRows === undefined ? {} : { spanRows }),
     };
   }
@@ -175,9 +189,36 @@ function isComparison(op: string): op is Op {
 
 function comparison(field: FieldExpr, op: Op, lit: Static, opts: CompileOptions): CompiledFilter {
   if (field.kind === 'Static') return UNKNOWN;
-  if (field.kind === 'Attribute') return attributeCondition(field, op, lit, opts);
-  if (field.kind === 'Intrinsic') return intrinsicCondition(field, op, lit);
-  return UNKNOWN;
+  const compiled =
+    field.kind === 'Attribute'
+      ? attributeCondition(field, op, lit, opts)
+      : field.kind === 'Intrinsic'
+        ? intrinsicCondition(field, op, lit)
+        : UNKNOWN;
+  const summary = summaryCondition(field, op, lit);
+  return summary === undefined ? compiled : { ...compiled, summary };
+}
+
+/**
+ * What a trace summary's `services` text (`["name",spans,errors,…]`) says of a comparison: a
+ * block holding a span of resource `service.name` "x" lists "x"; one holding a span with status
+ * error counts an error for some service. Text tests, so a service name holding quotes can
+ * only let more traces through, which the search judges afterwards.
+ */
+function summaryCondition(field: FieldExpr, op: Op, lit: Static): string | undefined {
+  if (op !== '=') return undefined;
+  if (
+    field.kind === 'Attribute' &&
+    field.scope === 'resource' &&
+    !field.parent &&
+    field.name === 'service.name' &&
+    lit.type === 'string'
+  )
+    // The writer's own quoting (`writeTraceSummarySql`).
+    return `contains(services, to_json(${sqlString(lit.value)})::VARCHAR || ',')`;
+  if (field.kind === 'Intrinsic' && field.intrinsic === 'status' && lit.type === 'status')
+    return lit.value === 'error' ? `regexp_matches(services, '",[0-9]+,[1-9]')` : undefined;
+  return undefined;
 }
 
 // ---- attributes ----
@@ -810,6 +851,41 @@ export function candidateTracesSql(o: CandidateSqlOptions): string {
     SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
       s.span_count AS n${extra}
     FROM c JOIN sums s USING (trace_id)${first > 0 ? ' JOIN roots x USING (trace_id, src)' : ''}${pickAfter ? ' JOIN p USING (trace_id)' : ''}${keepSpans ? ' JOIN fs f USING (trace_id)' : ''}`;
+}
+
+export interface SummaryCandidateSqlOptions {
+  /** One per block, in `src` order; whole blocks. */
+  sources: readonly SearchSource[];
+  /** Per filter, its `CompiledFilter.summary` (`true` when it has none). */
+  summaries: readonly string[];
+  /** A condition on `any_i`, as `CandidateSqlOptions.tracePredicate`, with no `count_i`. */
+  tracePredicate: string;
+  excludeTraceIds?: readonly string[];
+  startNs?: bigint;
+  endNs?: bigint;
+}
+
+/**
+ * The traces whose summaries may satisfy the trace predicate, `any_i` standing for "a block's
+ * row of the trace meets filter i's summary condition": a superset of `candidateTracesSql`'s
+ * traces (without `firstPerTrace`), in its rows, found from `traces.parquet` alone.
+ */
+export function summaryCandidatesSql(o: SummaryCandidateSqlOptions): string {
+  const anys = o.summaries.map((c, i) => `bool_or(${c}) AS any_${i}`).join(', ');
+  const exclude =
+    o.excludeTraceIds !== undefined && o.excludeTraceIds.length > 0
+      ? ` WHERE trace_id NOT IN ${traceIdSet(o.excludeTraceIds)}`
+      : '';
+  const where = [o.tracePredicate];
+  if (o.startNs !== undefined) where.push(`en >= ${o.startNs}`);
+  if (o.endNs !== undefined) where.push(`st <= ${o.endNs}`);
+  return `WITH sums AS MATERIALIZED (${summaryUnion(o.sources, 'trace_id, first_row, span_count, start_unix_nano, end_unix_nano, services')}),
+    tr AS (SELECT trace_id, min(start_unix_nano) AS st, max(end_unix_nano) AS en, ${anys}
+      FROM sums${exclude} GROUP BY trace_id),
+    c AS (SELECT trace_id, st, en FROM tr WHERE ${where.map((w) => `(${w})`).join(' AND ')})
+    SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
+      s.span_count AS n
+    FROM c JOIN sums s USING (trace_id)`;
 }
 
 /**
