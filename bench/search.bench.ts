@@ -4,12 +4,16 @@
  * stored spans of the demo shop (about 100k traces). It shares the trace-by-id benchmark's data
  * set under .bench/lookup (built on first use; pass --rebuild to make it again).
  *
- *   npm run bench:search [-- --runs 20 --rebuild]
+ *   npm run bench:search [-- --runs 20 --rebuild --only checkout]
+ *
+ * `--only TEXT` runs only the queries that contain TEXT.
  */
 import { fmt, numberArg, openShopDataSet, percentile } from './lib.js';
 
 const SPANS = numberArg('spans', 1_500_000);
 const RUNS = numberArg('runs', 20);
+const ONLY_AT = process.argv.indexOf('--only');
+const ONLY = ONLY_AT >= 0 ? (process.argv[ONLY_AT + 1] ?? '') : '';
 
 const QUERIES = [
   '{resource.service.name="payment"}',
@@ -60,7 +64,7 @@ async function main(): Promise<void> {
   );
   try {
     console.log(`stored: ${fmt(spans)} spans in ${blocks} blocks; ${RUNS} runs per figure\n`);
-    for (const q of QUERIES) {
+    for (const q of QUERIES.filter((x) => x.includes(ONLY))) {
       console.log(q);
       console.log(`  first page (limit=20)       ${await measure(server.api, q, 20)}`);
       console.log(`  every match (limit=100000)  ${await measure(server.api, q, 100_000)}`);

@@ -149,6 +149,8 @@ interface Candidate {
   /** The blocks that hold it, with its rows there. */
   parts: { block: number; firstRow: number; rows: number }[];
   spans: number;
+  /** Its summary rows (`traceSummariesSql`, `src` a block index), when the search read them. */
+  summaries?: Row[];
 }
 
 /**
@@ -356,6 +358,7 @@ async function judgeCandidates(
     const accs = new Map<string, TraceAcc>();
     const routed = blocks.map((): string[] => []);
     const known = blocks.map((): [number, number][] => []);
+    const summaries = batch.flatMap((c) => c.summaries ?? []);
     for (const c of batch) {
       for (const p of c.parts) {
         routed[p.block]?.push(c.traceId);
@@ -369,7 +372,17 @@ async function judgeCandidates(
       await readTraces(db, blocks, plan, routed, false, accs, req.spss, known);
       matches.push(...decided(accs, req));
     } else {
-      await readTraces(db, blocks, plan, routed, plan.needsAllSpans, accs, undefined, known);
+      await readTraces(
+        db,
+        blocks,
+        plan,
+        routed,
+        plan.needsAllSpans,
+        accs,
+        undefined,
+        known,
+        summaries,
+      );
       matches.push(...evaluateAll(plan, accs, req));
     }
   }
@@ -561,6 +574,7 @@ async function findCandidates(
     const rowCount = Number(r.n);
     c.parts.push({ block: Number(r.src), firstRow: Number(r.r), rows: rowCount });
     c.spans += rowCount;
+    if (r.services !== undefined) (c.summaries ??= []).push(r);
   }
   return [...byId.values()].sort((a, b) => byNewest(a.startNs, a.traceId, b.startNs, b.traceId));
 }
@@ -571,7 +585,8 @@ async function findCandidates(
  * the first flagged ones and the count of all (SQL decides). `routed[i]` are the trace ids to read
  * from block i (a bloom filter's guess will do: the summaries tell which blocks hold them);
  * `known[i]`, when not empty, their rows there, which lets their spans be read beside the
- * summaries rather than after them.
+ * summaries rather than after them; `given`, summary rows already read (`src` a block index),
+ * which are not read again.
  */
 async function readTraces(
   db: DuckDb,
@@ -582,6 +597,7 @@ async function readTraces(
   traces: Map<string, TraceAcc>,
   firstPerTrace?: number,
   known?: readonly (readonly [number, number][])[],
+  given?: readonly Row[],
 ): Promise<void> {
   const first = firstPerTrace !== undefined && firstPerTrace > 0 ? firstPerTrace : undefined;
   const asked = blocks.flatMap((block, i) => {
@@ -622,16 +638,28 @@ async function readTraces(
     const rows = known?.[a.i] ?? [];
     return rows.length > 0 ? [hold(a, [...rows])] : [];
   });
+  const summarised = blocks.map(() => new Set<string>());
+  for (const r of given ?? []) {
+    summarised[Number(r.src)]?.add(r.t as string);
+    addSummary(traces, r, r.bst, r.ben);
+  }
+  const unsummarised = asked.flatMap((a, k) => {
+    const traceIds = a.source.traceIds.filter((id) => summarised[a.i]?.has(id) !== true);
+    return traceIds.length > 0 ? [{ k, source: { dir: a.block.dir, traceIds } }] : [];
+  });
   // Summaries: the traces' times, roots and services, and the rows of the blocks not known,
   // whose spans are read after them (a block a bloom filter named in vain holds none).
   const [summaries, earlySpans] = await Promise.all([
-    db.columns(traceSummariesSql(asked.map((a) => a.source)), SUMMARY_COLUMNS, 'src'),
+    unsummarised.length === 0
+      ? []
+      : db.columns(traceSummariesSql(unsummarised.map((u) => u.source)), SUMMARY_COLUMNS, 'src'),
     readSpans(early),
   ]);
   const found = asked.map((): [number, number][] => []);
   for (const r of summaries) {
     addSummary(traces, r);
-    found[Number(r.src)]?.push([Number(r.r), Number(r.n)]);
+    const k = unsummarised[Number(r.src)]?.k;
+    if (k !== undefined) found[k]?.push([Number(r.r), Number(r.n)]);
   }
   const late = asked.flatMap((a, k) => {
     const rows = found[k] ?? [];

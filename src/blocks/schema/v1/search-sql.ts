@@ -868,7 +868,9 @@ export interface SummaryCandidateSqlOptions {
 /**
  * The traces whose summaries may satisfy the trace predicate, `any_i` standing for "a block's
  * row of the trace meets filter i's summary condition": a superset of `candidateTracesSql`'s
- * traces (without `firstPerTrace`), in its rows, found from `traces.parquet` alone.
+ * traces (without `firstPerTrace`), in its rows, found from `traces.parquet` alone. Each row also
+ * carries the block's summary of the trace, as `traceSummariesSql` gives it (`bst`, `ben`: the
+ * block's time range of the trace).
  */
 export function summaryCandidatesSql(o: SummaryCandidateSqlOptions): string {
   const anys = o.summaries.map((c, i) => `bool_or(${c}) AS any_${i}`).join(', ');
@@ -879,12 +881,13 @@ export function summaryCandidatesSql(o: SummaryCandidateSqlOptions): string {
   const where = [o.tracePredicate];
   if (o.startNs !== undefined) where.push(`en >= ${o.startNs}`);
   if (o.endNs !== undefined) where.push(`st <= ${o.endNs}`);
-  return `WITH sums AS MATERIALIZED (${summaryUnion(o.sources, 'trace_id, first_row, span_count, start_unix_nano, end_unix_nano, services')}),
+  return `WITH sums AS MATERIALIZED (${summaryUnion(o.sources, 'trace_id, first_row, span_count, start_unix_nano, end_unix_nano, root_name, root_service, root_start, services')}),
     tr AS (SELECT trace_id, min(start_unix_nano) AS st, max(end_unix_nano) AS en, ${anys}
       FROM sums${exclude} GROUP BY trace_id),
     c AS (SELECT trace_id, st, en FROM tr WHERE ${where.map((w) => `(${w})`).join(' AND ')})
     SELECT c.trace_id AS t, c.st::VARCHAR AS st, c.en::VARCHAR AS en, s.src, s.first_row AS r,
-      s.span_count AS n
+      s.span_count AS n, s.root_name, s.root_service, s.root_start::VARCHAR AS root_start,
+      s.services, s.start_unix_nano::VARCHAR AS bst, s.end_unix_nano::VARCHAR AS ben
     FROM c JOIN sums s USING (trace_id)`;
 }
 
