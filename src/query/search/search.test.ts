@@ -1,10 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
 import { fixtureLayouts, TRACE_IDS } from '../../../test/fixtures/search-traces.js';
-import { openTestStorage } from '../../../test/helpers/storage.js';
-import { tempDir } from '../../../test/helpers/tmp.js';
+import { suiteStorage } from '../../../test/helpers/storage.js';
 import type { SearchResult } from './search.js';
 
 const TENANT = 'single-tenant';
@@ -156,19 +155,10 @@ async function runAll(storage: Storage): Promise<Map<string, string>> {
 
 for (const mode of fixtureLayouts()) {
   describe(`TraceQL search, data ${mode.name}`, () => {
-    let storage: Storage;
-    let cleanup: () => Promise<void>;
+    const storage = suiteStorage((st) => mode.load(st, TENANT));
     let results: Map<string, string>;
     before(async () => {
-      const tmp = await tempDir();
-      cleanup = tmp.cleanup;
-      storage = await openTestStorage(tmp.dir);
-      await mode.load(storage, TENANT);
-      results = await runAll(storage);
-    });
-    after(async () => {
-      await storage.close();
-      await cleanup();
+      results = await runAll(storage());
     });
     for (const [q, expected] of CASES) {
       test(q, () => assert.equal(results.get(q), `${expected} | ${expected}`));

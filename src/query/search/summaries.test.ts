@@ -4,15 +4,13 @@
  * narrowing may let extra traces through but must never drop one, whatever the service name
  * holds (quotes, backslashes, a name that is a prefix of another).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
 import type { Span, SpanBatch, StatusCode } from '../../model/index.js';
 import { fixtureLayouts } from '../../../test/fixtures/search-traces.js';
 import { plainSpan, serviceBatch } from '../../../test/helpers/batches.js';
-import { openTestStorage } from '../../../test/helpers/storage.js';
-import { tempDir } from '../../../test/helpers/tmp.js';
+import { suiteStorage } from '../../../test/helpers/storage.js';
 import { planSearch } from './plan.js';
 
 const TENANT = 'single-tenant';
@@ -74,23 +72,12 @@ test('the summary conditions are used for these queries', () => {
 
 for (const mode of fixtureLayouts(EXTRAS)) {
   describe(`search narrowed by trace summaries, data ${mode.name}`, () => {
-    let storage: Storage;
-    let cleanup: () => Promise<void>;
-    before(async () => {
-      const tmp = await tempDir();
-      cleanup = tmp.cleanup;
-      storage = await openTestStorage(tmp.dir);
-      await mode.load(storage, TENANT);
-    });
-    after(async () => {
-      await storage.close();
-      await cleanup();
-    });
+    const storage = suiteStorage((st) => mode.load(st, TENANT));
     for (const [q, expected] of CASES) {
       test(q, async () => {
         const pipeline = parseSearchQuery(q);
         for (const limit of [20, 100_000]) {
-          const r = await storage.search(TENANT, { pipeline, limit, spss: 3 });
+          const r = await storage().search(TENANT, { pipeline, limit, spss: 3 });
           assert.equal(ours(r.traces.map((t) => t.traceId)), expected, `limit ${limit}`);
         }
       });

@@ -1,9 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Storage } from '../../app/storage.js';
 import { fixtureLayouts, searchFixture, T0 } from '../../../test/fixtures/search-traces.js';
 import { tagExtrasBatch } from '../../../test/fixtures/tag-traces.js';
-import { openTestStorage } from '../../../test/helpers/storage.js';
+import { openTestStorage, suiteStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import {
   INTRINSIC_TAGS,
@@ -266,22 +265,11 @@ const label = (o: object): string => (Object.keys(o).length === 0 ? '' : ` ${JSO
 
 for (const mode of fixtureLayouts([tagExtrasBatch()])) {
   describe(`tag search, data ${mode.name}`, () => {
-    let storage: Storage;
-    let cleanup: () => Promise<void>;
-    before(async () => {
-      const tmp = await tempDir();
-      cleanup = tmp.cleanup;
-      storage = await openTestStorage(tmp.dir);
-      await mode.load(storage, TENANT);
-    });
-    after(async () => {
-      await storage.close();
-      await cleanup();
-    });
+    const storage = suiteStorage((st) => mode.load(st, TENANT));
 
     for (const [name, opts, expected] of NAME_CASES) {
       test(`names: ${name}`, async () => {
-        const r = await searchTagNames(storage, TENANT, opts);
+        const r = await searchTagNames(storage(), TENANT, opts);
         assert.deepEqual(Object.fromEntries(r.scopes), expected);
         assert.deepEqual([...r.scopes.keys()], Object.keys(expected));
       });
@@ -289,7 +277,7 @@ for (const mode of fixtureLayouts([tagExtrasBatch()])) {
 
     for (const [tag, opts, expected] of VALUE_CASES) {
       test(`values: ${tag}${label(opts)}`, async () => {
-        const r = await searchTagValues(storage, TENANT, tag, opts);
+        const r = await searchTagValues(storage(), TENANT, tag, opts);
         assert.deepEqual(
           r.values.map((v) => `${v.type} ${v.value}`),
           expected,
@@ -298,25 +286,25 @@ for (const mode of fixtureLayouts([tagExtrasBatch()])) {
     }
 
     test('inspected bytes: what was read; nothing for static answers', async () => {
-      assert.ok((await searchTagNames(storage, TENANT, {})).inspectedBytes > 0);
-      assert.ok((await searchTagValues(storage, TENANT, 'name', {})).inspectedBytes > 0);
+      assert.ok((await searchTagNames(storage(), TENANT, {})).inspectedBytes > 0);
+      assert.ok((await searchTagValues(storage(), TENANT, 'name', {})).inspectedBytes > 0);
       assert.equal(
-        (await searchTagNames(storage, TENANT, { scope: 'intrinsic' })).inspectedBytes,
+        (await searchTagNames(storage(), TENANT, { scope: 'intrinsic' })).inspectedBytes,
         0,
       );
-      assert.equal((await searchTagValues(storage, TENANT, 'status', {})).inspectedBytes, 0);
-      assert.equal((await searchTagValues(storage, TENANT, 'duration', {})).inspectedBytes, 0);
+      assert.equal((await searchTagValues(storage(), TENANT, 'status', {})).inspectedBytes, 0);
+      assert.equal((await searchTagValues(storage(), TENANT, 'duration', {})).inspectedBytes, 0);
       const before = { startMs: T0_MS - 10_000, endMs: T0_MS - 5_000 };
-      assert.equal((await searchTagValues(storage, TENANT, 'name', before)).inspectedBytes, 0);
+      assert.equal((await searchTagValues(storage(), TENANT, 'name', before)).inspectedBytes, 0);
     });
 
     test('an unknown tenant has nothing', async () => {
-      const r = await searchTagValues(storage, 'other', 'name', {});
+      const r = await searchTagValues(storage(), 'other', 'name', {});
       assert.deepEqual(r, { values: [], inspectedBytes: 0 });
     });
 
     test('a tag that is not an identifier is an invalid request', async () => {
-      await assert.rejects(searchTagValues(storage, TENANT, 'service name', {}), {
+      await assert.rejects(searchTagValues(storage(), TENANT, 'service name', {}), {
         code: 'invalid_request',
         message:
           'invalid tag name "service name": expected a TraceQL identifier such as resource.service.name, .http.method or name',
