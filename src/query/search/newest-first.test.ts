@@ -4,7 +4,7 @@ import type { Storage } from '../../app/storage.js';
 import { parseSearchQuery } from '../../api/http/search-routes.js';
 import { VivaceError, type KeyValue, type Span, type SpanBatch } from '../../model/index.js';
 import { T0 } from '../../../test/fixtures/search-traces.js';
-import { plainSpan } from '../../../test/helpers/batches.js';
+import { plainSpan, serviceBatch } from '../../../test/helpers/batches.js';
 import { openTestStorage } from '../../../test/helpers/storage.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import type { SearchResult } from './search.js';
@@ -63,20 +63,10 @@ function span(d: Def): Span {
 function batchOf(defs: readonly Def[]): SpanBatch {
   const services = [...new Set(defs.map((d) => d.service))];
   return {
-    resourceSpans: services.map((service) => ({
-      resource: {
-        attributes: [{ key: 'service.name', value: { type: 'string', value: service } }],
-        droppedAttributesCount: 0,
-      },
-      schemaUrl: '',
-      scopeSpans: [
-        {
-          scope: { name: 'test', version: '', attributes: [], droppedAttributesCount: 0 },
-          schemaUrl: '',
-          spans: defs.filter((d) => d.service === service).map(span),
-        },
-      ],
-    })),
+    resourceSpans: services.flatMap(
+      (service) =>
+        serviceBatch(service, defs.filter((d) => d.service === service).map(span)).resourceSpans,
+    ),
   };
 }
 
